@@ -1,0 +1,194 @@
+package dev.spindle.core.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spindle.core.SpindleListener;
+import dev.spindle.core.SpindleListener.AttemptResult;
+import dev.spindle.core.store.Outcome;
+import dev.spindle.core.store.TaskStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker side of one Spindle instance: dispatchers per queue, the runner, the completer, and
+ * the lease keeper, watchdog and maintainer. Internal: applications use {@code Spindle}.
+ */
+public final class Engine {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+  private final Clock clock;
+  private final EngineSettings settings;
+  private final ActiveAttempts active = new ActiveAttempts();
+  private final Map<String, QueueDispatcher> dispatchers = new LinkedHashMap<>();
+  private final Completer completer;
+  private final LeaseKeeper leaseKeeper;
+  private final AttemptWatchdog watchdog;
+  private final Maintainer maintainer;
+  private final ConcurrentHashMap<Long, CompletableFuture<Void>> finishWaiters =
+      new ConcurrentHashMap<>();
+  private final boolean maintenance;
+
+  public Engine(
+      TaskStore store,
+      Clock clock,
+      ObjectMapper json,
+      HandlerRegistry registry,
+      Map<String, Integer> queues,
+      EngineSettings settings,
+      SpindleListener listener,
+      boolean maintenance) {
+    this.clock = clock;
+    this.settings = settings;
+    this.maintenance = maintenance;
+    this.completer = new Completer(store, clock, active, listener, this::notifyFinished);
+    AttemptRunner runner =
+        new AttemptRunner(
+            registry, json, clock, active, completer, listener, settings.workerId());
+    queues.forEach(
+        (queue, concurrency) ->
+            dispatchers.put(
+                queue,
+                new QueueDispatcher(
+                    queue, concurrency, store, clock, settings, runner, listener)));
+    AttemptStopper stopper = new AttemptStopper(active, listener);
+    this.leaseKeeper = new LeaseKeeper(store, clock, active, settings, stopper);
+    this.watchdog = new AttemptWatchdog(clock, active, stopper, settings);
+    this.maintainer = new Maintainer(store, clock, settings, listener, this::wakeAll);
+  }
+
+  public void start() {
+    completer.start();
+    leaseKeeper.start();
+    watchdog.start();
+    if (maintenance) {
+      maintainer.start();
+    }
+    dispatchers.values().forEach(QueueDispatcher::start);
+  }
+
+  /** Tasks of {@code queue} may be due now. */
+  public void wake(String queue) {
+    QueueDispatcher d = dispatchers.get(queue);
+    if (d != null) {
+      d.wake();
+    }
+  }
+
+  public void wakeAll() {
+    dispatchers.values().forEach(QueueDispatcher::wake);
+  }
+
+  /** Runs one heartbeat round now, on the caller's thread. */
+  public void heartbeatNow() {
+    leaseKeeper.runOnce();
+  }
+
+  /** Runs one timeout and lease check now, on the caller's thread. */
+  public void watchdogNow() {
+    watchdog.runOnce();
+  }
+
+  /** Runs one maintenance round (rescue, expire, purge) now, on the caller's thread. */
+  public void maintainNow() {
+    maintainer.runOnce();
+  }
+
+  public boolean pause(String queue) {
+    QueueDispatcher d = dispatchers.get(queue);
+    if (d != null) {
+      d.pause();
+    }
+    return d != null;
+  }
+
+  public boolean resume(String queue) {
+    QueueDispatcher d = dispatchers.get(queue);
+    if (d != null) {
+      d.resume();
+    }
+    return d != null;
+  }
+
+  /** Attempts this instance is running, by queue. */
+  public Map<String, Integer> busy() {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    dispatchers.forEach((q, d) -> out.put(q, d.busy()));
+    return out;
+  }
+
+  public int running() {
+    return active.size();
+  }
+
+  /** Signals a running attempt of this instance that its task was cancelled. */
+  public void cancelLocal(long taskId) {
+    active.find(taskId).ifPresent(a -> a.stop(StopReason.CANCELLED));
+  }
+
+  /**
+   * A future completed when an attempt of the task ends here, or never if it runs elsewhere;
+   * callers wait on it with a timeout and then read the store.
+   */
+  public CompletableFuture<Void> finishSignal(long taskId) {
+    return finishWaiters.computeIfAbsent(taskId, id -> new CompletableFuture<>());
+  }
+
+  public void forgetFinishSignal(long taskId, CompletableFuture<Void> signal) {
+    finishWaiters.remove(taskId, signal);
+  }
+
+  private void notifyFinished(long taskId) {
+    if (!finishWaiters.isEmpty()) {
+      CompletableFuture<Void> f = finishWaiters.remove(taskId);
+      if (f != null) {
+        f.complete(null);
+      }
+    }
+  }
+
+  /**
+   * Stops claiming, lets running attempts finish for up to {@code grace}, then interrupts the
+   * rest and gives their tasks back (READY, attempt not counted). Leases are kept alive until
+   * every outcome is written.
+   */
+  public void close(Duration grace) {
+    dispatchers.values().forEach(QueueDispatcher::close);
+    awaitIdle(grace);
+    List<Attempt> left = active.snapshot();
+    if (!left.isEmpty()) {
+      log.info("{} tasks still running after {}; interrupting and releasing them", left.size(), grace);
+      left.forEach(a -> a.forceStop(StopReason.SHUTDOWN));
+      awaitIdle(Duration.ofSeconds(1));
+      for (Attempt a : active.snapshot()) {
+        if (a.settle()) {
+          completer.submit(
+              a,
+              new Outcome.Released(a.taskId(), a.leaseToken(), clock.instant()),
+              AttemptResult.RELEASED);
+        }
+      }
+    }
+    completer.close();
+    maintainer.close();
+    watchdog.close();
+    leaseKeeper.close();
+  }
+
+  private void awaitIdle(Duration max) {
+    long end = System.nanoTime() + max.toNanos();
+    while (!active.isEmpty() && System.nanoTime() < end) {
+      try {
+        Thread.sleep(5); // shutdown only: not worth a signal on the hot path
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package dev.spindle.core.store;
+
+import dev.spindle.core.task.NewTask;
+import dev.spindle.core.task.Page;
+import dev.spindle.core.task.PageRequest;
+import dev.spindle.core.task.QueueStats;
+import dev.spindle.core.task.TaskFilter;
+import dev.spindle.core.task.TaskInfo;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one seam between the engine and durable storage.
+ *
+ * <p>Every call is one atomic unit and takes or returns a batch. A store never reads a clock and
+ * never makes a policy decision: times, lease lengths, backoff and limits arrive as parameters, so
+ * the contract suite in {@code spindle-testkit} can drive any store through time without sleeping.
+ *
+ * <p>Fencing: every change to a RUNNING task (heartbeat, completion, rescue) is conditional on the
+ * lease token handed out by the claim, so a worker that lost its lease cannot change the task.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface TaskStore extends AutoCloseable {
+
+  /**
+   * Writes the tasks, all or nothing. A task whose idempotency key already exists with the same
+   * fingerprint yields the existing id ({@link Enqueued#created()} false); with a different
+   * fingerprint the whole batch fails with {@link IdempotencyConflictException}. Repeats of one
+   * key inside the batch are treated the same way.
+   *
+   * @return one result per input task, in input order
+   */
+  List<Enqueued> enqueue(List<NewTask> tasks);
+
+  /**
+   * Leases up to {@code max} due READY tasks of one queue to a worker: highest priority first,
+   * then earliest {@code runAt}, then lowest id. A task whose deadline has passed is never
+   * claimed; the store marks it EXPIRED instead. Each claim counts one attempt and carries a
+   * fresh lease token that is greater than every token handed out before by this store.
+   */
+  List<ClaimedTask> claim(ClaimRequest request);
+
+  /**
+   * Applies outcomes of attempts. Each outcome is applied only if the task is still RUNNING under
+   * the outcome's lease token.
+   *
+   * @return ids whose outcome was refused because the lease was no longer held (fenced)
+   */
+  List<Long> complete(List<Outcome> outcomes);
+
+  /** Extends the leases the worker still holds and records progress. */
+  HeartbeatResult heartbeat(HeartbeatRequest request);
+
+  /**
+   * Returns RUNNING tasks whose lease ended before {@code now} to READY, or to DEAD when their
+   * last attempt was the one that was lost. The attempt stays counted.
+   */
+  RescueResult rescueExpired(Instant now, int limit);
+
+  /** Marks READY tasks whose deadline is before {@code now} as EXPIRED; returns how many. */
+  int expireOverdue(Instant now, int limit);
+
+  /**
+   * Cancels tasks: a waiting task becomes CANCELLED at once; a RUNNING one gets its cancel flag
+   * set, which the holder of the lease learns from its next heartbeat.
+   *
+   * @return one result per id, in input order
+   */
+  List<CancelResult> cancel(List<Long> ids, Instant now);
+
+  /**
+   * Puts DEAD, CANCELLED or EXPIRED tasks back to READY at {@code now} with a fresh attempt
+   * budget and no deadline.
+   *
+   * @return one result per id, in input order
+   */
+  List<RetryResult> retry(List<Long> ids, Instant now);
+
+  /** Reads tasks by id; unknown ids are absent from the result. Stored states only. */
+  List<TaskInfo> get(List<Long> ids);
+
+  default Optional<TaskInfo> get(long id) {
+    return get(List.of(id)).stream().findFirst();
+  }
+
+  /** Lists tasks matching the filter, highest id first. */
+  Page<TaskInfo> list(TaskFilter filter, PageRequest page);
+
+  /** Counts per queue and state; SCHEDULED is counted apart from READY as of {@code now}. */
+  List<QueueStats> stats(Instant now);
+
+  /** Deletes SUCCEEDED, CANCELLED and EXPIRED tasks that finished before {@code cutoff}. */
+  int purgeFinished(Instant cutoff, int limit);
+
+  /** Releases resources. Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,87 @@
+package dev.spindle.store.sqlite;
+
+import dev.spindle.core.store.ClaimRequest;
+import dev.spindle.core.store.ClaimedTask;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Leases due READY tasks of one queue to a worker, after expiring the queue's overdue tasks.
+ *
+ * <p>All tasks of one claim share one fresh lease token: the token fences an attempt together
+ * with the task id, so it need not be unique per task, only greater than every earlier token.
+ * {@code started_at} records the start of the latest attempt, so run time is {@code finished_at -
+ * started_at} of the attempt that finished.
+ */
+final class ClaimWrite implements WriteOp<List<ClaimedTask>> {
+  /** Overdue tasks expired per claim; the claim query skips any left over anyway. */
+  private static final int EXPIRE_PER_CLAIM = 1000;
+
+  private static final Comparator<ClaimedTask> CLAIM_ORDER =
+      Comparator.comparingInt(ClaimedTask::priority)
+          .reversed()
+          .thenComparing(ClaimedTask::runAt)
+          .thenComparingLong(ClaimedTask::id);
+
+  private final ClaimRequest request;
+
+  ClaimWrite(ClaimRequest request) {
+    this.request = request;
+  }
+
+  @Override
+  public List<ClaimedTask> apply(WriterSession session) throws SQLException {
+    long now = TaskRows.millis(request.now());
+    expireOverdue(session, now);
+    long token = session.nextLeaseToken();
+    PreparedStatement claim = session.statement("claim");
+    claim.setString(1, request.workerId());
+    claim.setLong(2, token);
+    claim.setLong(3, TaskRows.millis(request.leaseUntil()));
+    claim.setLong(4, now);
+    claim.setString(5, request.queue());
+    claim.setInt(6, request.max());
+    List<ClaimedTask> claimed = new ArrayList<>(Math.min(request.max(), 256));
+    try (ResultSet rs = claim.executeQuery()) {
+      while (rs.next()) {
+        claimed.add(claimedTask(rs, token));
+      }
+    }
+    if (claimed.isEmpty()) {
+      session.returnUnusedLeaseToken(token);
+    }
+    // RETURNING yields rows in storage order, not in the order the subquery chose them.
+    claimed.sort(CLAIM_ORDER);
+    return claimed;
+  }
+
+  private void expireOverdue(WriterSession session, long now) throws SQLException {
+    PreparedStatement expire = session.statement("expire_overdue_in_queue");
+    expire.setLong(1, now);
+    expire.setString(2, request.queue());
+    expire.setInt(3, EXPIRE_PER_CLAIM);
+    expire.executeUpdate();
+  }
+
+  private ClaimedTask claimedTask(ResultSet rs, long token) throws SQLException {
+    return new ClaimedTask(
+        rs.getLong("id"),
+        rs.getString("type"),
+        rs.getString("queue"),
+        rs.getString("payload"),
+        rs.getInt("priority"),
+        rs.getInt("attempts"),
+        rs.getInt("max_attempts"),
+        token,
+        request.leaseUntil(),
+        TaskRows.instant(rs.getLong("created_at")),
+        TaskRows.instant(rs.getLong("run_at")),
+        TaskRows.optionalInstant(rs, "deadline"),
+        Duration.ofMillis(rs.getLong("timeout_ms")));
+  }
+}

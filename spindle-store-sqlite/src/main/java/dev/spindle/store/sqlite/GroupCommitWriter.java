@@ -1,0 +1,266 @@
+package dev.spindle.store.sqlite;
+
+import dev.spindle.core.store.StoreException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every write of the store on one thread and one connection, committing all writes that
+ * queued up meanwhile in one transaction (group commit).
+ *
+ * <p>Why: SQLite allows one writer at a time and a durable commit costs an fsync. Many callers
+ * contending for the write lock would spin on SQLITE_BUSY; queued behind one thread they instead
+ * share one fsync per drain. Each op runs under its own SAVEPOINT so a failing op (an idempotency
+ * conflict) rolls back alone; callers are answered only after COMMIT, so a returned call is
+ * durable.
+ */
+final class GroupCommitWriter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+  private final WriterSession session;
+  private final Path dbFile;
+  private final int maxOpsPerCommit;
+  private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+  private final ReentrantLock lifecycle = new ReentrantLock();
+  private final Pending<Void> stop = new Pending<>("stop", s -> null);
+  private final AtomicLong commits = new AtomicLong();
+  private final Thread thread;
+  private boolean closed;
+
+  private GroupCommitWriter(WriterSession session, Path dbFile, int maxOpsPerCommit) {
+    this.session = session;
+    this.dbFile = dbFile;
+    this.maxOpsPerCommit = maxOpsPerCommit;
+    this.thread = Thread.ofPlatform().name("spindle-sqlite-writer").daemon().unstarted(this::run);
+  }
+
+  static GroupCommitWriter start(WriterSession session, Path dbFile, int maxOpsPerCommit) {
+    GroupCommitWriter writer = new GroupCommitWriter(session, dbFile, maxOpsPerCommit);
+    writer.thread.start();
+    return writer;
+  }
+
+  /**
+   * Runs the op in the next group transaction and waits until it is committed.
+   *
+   * @param what what the op does, for error messages ("enqueue 3 tasks")
+   */
+  <T> T execute(String what, WriteOp<T> op) {
+    return submit(what, op).join();
+  }
+
+  /** Queues the op without waiting; the future completes after its transaction commits. */
+  <T> CompletableFuture<T> submitAsync(String what, WriteOp<T> op) {
+    return submit(what, op).future;
+  }
+
+  private <T> Pending<T> submit(String what, WriteOp<T> op) {
+    Pending<T> pending = new Pending<>(what, op);
+    lifecycle.lock();
+    try {
+      if (closed) {
+        throw new StoreException(
+            "cannot " + what + ": the SQLite store " + dbFile + " is closed; open it again");
+      }
+      queue.add(pending);
+    } finally {
+      lifecycle.unlock();
+    }
+    return pending;
+  }
+
+  /** Ops waiting for the writer; for tests that line ops up in one drain. */
+  int pendingCount() {
+    return queue.size();
+  }
+
+  /** Transactions committed so far; for tests of grouping. */
+  long commits() {
+    return commits.get();
+  }
+
+  private void run() {
+    List<Pending<?>> batch = new ArrayList<>(maxOpsPerCommit);
+    boolean stopping = false;
+    try {
+      while (!stopping) {
+        batch.add(takeUninterruptibly());
+        queue.drainTo(batch, maxOpsPerCommit - 1);
+        // Nothing is queued after stop, so stop can only be the last op of a drain.
+        if (batch.getLast() == stop) {
+          batch.removeLast();
+          stopping = true;
+        }
+        if (!batch.isEmpty()) {
+          runGroup(batch);
+        }
+        batch.clear();
+      }
+    } finally {
+      session.close();
+    }
+  }
+
+  private Pending<?> takeUninterruptibly() {
+    while (true) {
+      try {
+        return queue.take();
+      } catch (InterruptedException e) {
+        // Only close() ends the writer, after every queued op has been answered.
+      }
+    }
+  }
+
+  private void runGroup(List<Pending<?>> batch) {
+    try {
+      session.control("BEGIN IMMEDIATE").execute();
+    } catch (SQLException e) {
+      failAll(batch, e, "could not start a transaction");
+      return;
+    }
+    try {
+      for (Pending<?> pending : batch) {
+        runInSavepoint(pending);
+      }
+      session.saveCounters();
+      session.control("COMMIT").execute();
+    } catch (SQLException | RuntimeException | Error e) {
+      rollbackQuietly(e);
+      session.transactionRolledBack();
+      failAll(batch, e, "the transaction failed and was rolled back, nothing was written");
+      return;
+    }
+    session.countersCommitted();
+    commits.incrementAndGet();
+    for (Pending<?> pending : batch) {
+      pending.finish();
+    }
+  }
+
+  /**
+   * Runs one op under a savepoint. An op failure rolls back to the savepoint and is recorded on
+   * the op; only a failure to roll back (SQLite already aborted the whole transaction, as it
+   * does on I/O errors or a full disk) escapes and fails the group.
+   */
+  private void runInSavepoint(Pending<?> pending) throws SQLException {
+    session.control("SAVEPOINT op").execute();
+    long lastTaskId = session.lastTaskId();
+    try {
+      pending.run(session);
+    } catch (SQLException | RuntimeException e) {
+      session.control("ROLLBACK TO op").execute();
+      session.rewindTaskIds(lastTaskId);
+      pending.failure = translate(pending.what, e);
+    }
+    session.control("RELEASE op").execute();
+  }
+
+  private void rollbackQuietly(Throwable cause) {
+    try {
+      session.control("ROLLBACK").execute();
+    } catch (SQLException e) {
+      // SQLite rolls back by itself after the errors that abort a transaction.
+      cause.addSuppressed(e);
+    }
+  }
+
+  private void failAll(List<Pending<?>> batch, Throwable cause, String what) {
+    log.warn("SQLite store {}: {}", dbFile, what, cause);
+    for (Pending<?> pending : batch) {
+      pending.future.completeExceptionally(
+          new StoreException(
+              "could not "
+                  + pending.what
+                  + " in SQLite store "
+                  + dbFile
+                  + ": "
+                  + what
+                  + " ("
+                  + cause.getMessage()
+                  + "); retry the call, and check disk space and file permissions if it persists",
+              cause));
+    }
+  }
+
+  private RuntimeException translate(String what, Exception e) {
+    if (e instanceof RuntimeException re) {
+      return re;
+    }
+    return new StoreException(
+        "could not " + what + " in SQLite store " + dbFile + ": " + e.getMessage(), e);
+  }
+
+  /** Answers every queued op, then stops the writer thread and closes its connection. */
+  @Override
+  public void close() {
+    lifecycle.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      queue.add(stop);
+    } finally {
+      lifecycle.unlock();
+    }
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static final class Pending<T> {
+    final String what;
+    final WriteOp<T> op;
+    final CompletableFuture<T> future = new CompletableFuture<>();
+    T result;
+    RuntimeException failure;
+
+    Pending(String what, WriteOp<T> op) {
+      this.what = what;
+      this.op = op;
+    }
+
+    void run(WriterSession session) throws SQLException {
+      result = op.apply(session);
+    }
+
+    void finish() {
+      if (failure != null) {
+        future.completeExceptionally(failure);
+      } else {
+        future.complete(result);
+      }
+    }
+
+    T join() {
+      try {
+        return future.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          // Rethrown on the caller's thread, so its stack shows where the call came from.
+          re.addSuppressed(new Exception("the caller waited for the SQLite writer here"));
+          throw re;
+        }
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package dev.spindle.store.sqlite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The writer connection, its cached statements and the counters only the writer thread touches.
+ *
+ * <p>Task ids and lease tokens come from memory, not from SQLite: the exclusive file lock
+ * guarantees no other writer, and the high-water marks are saved in {@code spindle_meta} in the
+ * same transaction as the rows that use them, so they keep increasing across restarts.
+ */
+final class WriterSession implements AutoCloseable {
+  private static final String TASK_ID = "task_id";
+  private static final String LEASE_TOKEN = "lease_token";
+
+  private final Connection connection;
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
+  private long lastTaskId;
+  private long savedTaskId;
+  private long lastLeaseToken;
+  private long savedLeaseToken;
+
+  private WriterSession(Connection connection) {
+    this.connection = connection;
+  }
+
+  static WriterSession start(Connection connection) throws SQLException {
+    WriterSession session = new WriterSession(connection);
+    long maxId = session.queryLong("max_task_id");
+    session.lastTaskId = Math.max(maxId, session.loadCounter(TASK_ID));
+    session.savedTaskId = session.lastTaskId;
+    session.lastLeaseToken = session.loadCounter(LEASE_TOKEN);
+    session.savedLeaseToken = session.lastLeaseToken;
+    return session;
+  }
+
+  /** A prepared statement of the named query, prepared once per store. */
+  PreparedStatement statement(String name) throws SQLException {
+    PreparedStatement ps = statements.get(name);
+    if (ps == null) {
+      ps = connection.prepareStatement(SqliteQueries.sql(name));
+      statements.put(name, ps);
+    }
+    return ps;
+  }
+
+  /** A statement of fixed SQL that is not a named query (transaction control). */
+  PreparedStatement control(String sql) throws SQLException {
+    PreparedStatement ps = statements.get(sql);
+    if (ps == null) {
+      ps = connection.prepareStatement(sql);
+      statements.put(sql, ps);
+    }
+    return ps;
+  }
+
+  /**
+   * Runs the rows added to the statement as one batch. The batch is cleared even on failure, so a
+   * statement cached for the next op never carries rows of an op that was rolled back.
+   */
+  static int[] executeBatch(PreparedStatement ps) throws SQLException {
+    try {
+      return ps.executeBatch();
+    } finally {
+      ps.clearBatch();
+    }
+  }
+
+  long nextTaskId() {
+    return ++lastTaskId;
+  }
+
+  long lastTaskId() {
+    return lastTaskId;
+  }
+
+  /** Gives back ids handed out by work that was rolled back, so ids stay dense. */
+  void rewindTaskIds(long lastUsed) {
+    lastTaskId = lastUsed;
+  }
+
+  long nextLeaseToken() {
+    return ++lastLeaseToken;
+  }
+
+  /** Gives back the token of a claim that leased nothing, so empty polls write no meta row. */
+  void returnUnusedLeaseToken(long token) {
+    if (token == lastLeaseToken) {
+      lastLeaseToken--;
+    }
+  }
+
+  /** Saves advanced counters; called inside the transaction, just before COMMIT. */
+  void saveCounters() throws SQLException {
+    if (lastTaskId > savedTaskId) {
+      saveCounter(TASK_ID, lastTaskId);
+    }
+    if (lastLeaseToken > savedLeaseToken) {
+      saveCounter(LEASE_TOKEN, lastLeaseToken);
+    }
+  }
+
+  /** Called after COMMIT: what was saved is now durable. */
+  void countersCommitted() {
+    savedTaskId = lastTaskId;
+    savedLeaseToken = lastLeaseToken;
+  }
+
+  /**
+   * Called after a rolled-back transaction. Ids restart after the last durable one; lease tokens
+   * are never reused, even unsaved ones, so a token is handed out at most once in any case.
+   */
+  void transactionRolledBack() {
+    lastTaskId = savedTaskId;
+  }
+
+  private void saveCounter(String name, long value) throws SQLException {
+    PreparedStatement ps = statement("save_counter");
+    ps.setString(1, name);
+    ps.setLong(2, value);
+    ps.executeUpdate();
+  }
+
+  private long loadCounter(String name) throws SQLException {
+    PreparedStatement ps = statement("load_counter");
+    ps.setString(1, name);
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
+  private long queryLong(String name) throws SQLException {
+    try (ResultSet rs = statement(name).executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
+  @Override
+  public void close() {
+    for (PreparedStatement ps : statements.values()) {
+      try {
+        ps.close();
+      } catch (SQLException e) {
+        // The connection is closed next, which frees the statement anyway.
+      }
+    }
+    statements.clear();
+    SqliteConnections.closeQuietly(connection);
+  }
+}

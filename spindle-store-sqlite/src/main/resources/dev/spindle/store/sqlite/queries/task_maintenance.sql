@@ -1,0 +1,43 @@
+-- Writes run by maintenance services and operators: rescue, expiry, purge, cancel, retry.
+
+-- name: find_expired_leases
+SELECT id, lease_token, lease_owner, attempts, max_attempts FROM spindle_task
+ WHERE state = 'RUNNING' AND lease_until < ?1
+ ORDER BY lease_until
+ LIMIT ?2
+
+-- name: rescue_requeue
+UPDATE spindle_task SET state = 'READY', last_error = ?1, lease_owner = NULL, lease_until = NULL
+ WHERE id = ?2 AND state = 'RUNNING' AND lease_token = ?3
+
+-- name: rescue_dead
+UPDATE spindle_task
+   SET state = 'DEAD', last_error = ?1, finished_at = ?2, lease_owner = NULL, lease_until = NULL
+ WHERE id = ?3 AND state = 'RUNNING' AND lease_token = ?4
+
+-- name: expire_overdue
+UPDATE spindle_task SET state = 'EXPIRED', finished_at = ?1
+ WHERE id IN (SELECT id FROM spindle_task
+               WHERE state = 'READY' AND deadline IS NOT NULL AND deadline < ?1
+               LIMIT ?2)
+
+-- name: purge_finished
+DELETE FROM spindle_task
+ WHERE id IN (SELECT id FROM spindle_task
+               WHERE state IN ('SUCCEEDED', 'CANCELLED', 'EXPIRED') AND finished_at < ?1
+               LIMIT ?2)
+
+-- name: state_of
+SELECT state FROM spindle_task WHERE id = ?1
+
+-- name: cancel_waiting
+UPDATE spindle_task SET state = 'CANCELLED', finished_at = ?1 WHERE id = ?2 AND state = 'READY'
+
+-- name: request_cancel
+UPDATE spindle_task SET cancel_requested = 1 WHERE id = ?1 AND state = 'RUNNING'
+
+-- name: retry
+UPDATE spindle_task
+   SET state = 'READY', attempts = 0, run_at = ?1, deadline = NULL, finished_at = NULL,
+       result = NULL, progress = NULL, cancel_requested = 0
+ WHERE id = ?2 AND state IN ('DEAD', 'CANCELLED', 'EXPIRED')

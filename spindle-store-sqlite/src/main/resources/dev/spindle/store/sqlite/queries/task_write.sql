@@ -1,0 +1,61 @@
+-- Hot-path writes run by the group-commit writer: insert, claim, complete, heartbeat.
+-- Every change to a RUNNING task is fenced on its lease token.
+
+-- name: insert
+INSERT INTO spindle_task (id, type, queue, state, priority, payload, max_attempts, created_at,
+                          run_at, deadline, timeout_ms, idempotency_key, fingerprint)
+VALUES (?1, ?2, ?3, 'READY', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+
+-- name: find_by_idempotency_key
+SELECT id, fingerprint FROM spindle_task WHERE idempotency_key = ?1
+
+-- Runs before every claim, so it must cost an index probe, not a walk of the queue's backlog:
+-- without statistics the planner would pick the ready index for "queue = ?".
+-- name: expire_overdue_in_queue
+UPDATE spindle_task SET state = 'EXPIRED', finished_at = ?1
+ WHERE id IN (SELECT id FROM spindle_task INDEXED BY spindle_task_deadline
+               WHERE state = 'READY' AND deadline IS NOT NULL AND deadline < ?1 AND queue = ?2
+               LIMIT ?3)
+
+-- name: claim
+UPDATE spindle_task
+   SET state = 'RUNNING', attempts = attempts + 1, lease_owner = ?1, lease_token = ?2,
+       lease_until = ?3, started_at = ?4, cancel_requested = 0
+ WHERE id IN (SELECT id FROM spindle_task
+               WHERE state = 'READY' AND queue = ?5 AND run_at <= ?4
+                 AND (deadline IS NULL OR deadline >= ?4)
+               ORDER BY priority DESC, run_at, id
+               LIMIT ?6)
+RETURNING id, type, queue, payload, priority, attempts, max_attempts, created_at, run_at,
+          deadline, timeout_ms
+
+-- name: complete_succeeded
+UPDATE spindle_task
+   SET state = 'SUCCEEDED', result = ?1, finished_at = ?2, lease_owner = NULL, lease_until = NULL
+ WHERE id = ?3 AND state = 'RUNNING' AND lease_token = ?4
+
+-- name: complete_retry
+UPDATE spindle_task
+   SET state = 'READY', last_error = ?1, run_at = ?2, lease_owner = NULL, lease_until = NULL
+ WHERE id = ?3 AND state = 'RUNNING' AND lease_token = ?4
+
+-- name: complete_dead
+UPDATE spindle_task
+   SET state = 'DEAD', last_error = ?1, finished_at = ?2, lease_owner = NULL, lease_until = NULL
+ WHERE id = ?3 AND state = 'RUNNING' AND lease_token = ?4
+
+-- name: complete_cancelled
+UPDATE spindle_task
+   SET state = 'CANCELLED', finished_at = ?1, lease_owner = NULL, lease_until = NULL
+ WHERE id = ?2 AND state = 'RUNNING' AND lease_token = ?3
+
+-- name: complete_released
+UPDATE spindle_task
+   SET state = 'READY', run_at = ?1, attempts = attempts - 1, lease_owner = NULL,
+       lease_until = NULL
+ WHERE id = ?2 AND state = 'RUNNING' AND lease_token = ?3
+
+-- name: heartbeat
+UPDATE spindle_task SET lease_until = ?1, progress = coalesce(?2, progress)
+ WHERE id = ?3 AND state = 'RUNNING' AND lease_token = ?4 AND lease_owner = ?5
+RETURNING cancel_requested

@@ -1,0 +1,141 @@
+package dev.spindle.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spindle.core.store.Enqueued;
+import dev.spindle.core.store.IdempotencyConflictException;
+import dev.spindle.core.task.NewTask;
+import dev.spindle.testkit.ManualClock;
+import dev.spindle.testkit.store.NewTasks;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Group commit: ops queued while the writer is busy share one transaction, yet each succeeds or
+ * fails on its own. The writer is held busy by an op that waits on a latch, so the ops to test are
+ * known to land in one drain without any sleeping.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class SqliteGroupCommitTest {
+  @TempDir Path dir;
+  final ManualClock clock = ManualClock.startingAt2026();
+  SqliteTaskStore store;
+  GroupCommitWriter writer;
+
+  @BeforeEach
+  void open() {
+    store = SqliteTaskStore.open(dir.resolve("spindle.db"));
+    writer = store.writer();
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  @Test
+  void conflictingOpFailsAloneWhileTheOpsOfItsDrainCommit() throws Exception {
+    long holder = store.enqueue(List.of(task("{}").idempotencyKey("k").build())).getFirst().id();
+    CountDownLatch release = holdWriter();
+    long commitsBefore = writer.commits();
+
+    CompletableFuture<List<Enqueued>> good1 = enqueueAsync(task("{\"a\":1}").build());
+    CompletableFuture<List<Enqueued>> bad =
+        enqueueAsync(task("{\"b\":1}").build(), task("{\"other\":1}").idempotencyKey("k").build());
+    CompletableFuture<List<Enqueued>> good2 = enqueueAsync(task("{\"c\":1}").build());
+    awaitPending(3);
+    release.countDown();
+
+    assertThat(good1.get()).singleElement().matches(Enqueued::created);
+    assertThat(good2.get()).singleElement().matches(Enqueued::created);
+    assertThatThrownBy(bad::join)
+        .hasCauseInstanceOf(IdempotencyConflictException.class)
+        .cause()
+        .hasMessageContaining("'k'")
+        .hasMessageContaining(String.valueOf(holder));
+    assertThat(writer.commits() - commitsBefore)
+        .as("the holding op's transaction and one for the drained ops")
+        .isEqualTo(2);
+    assertThat(good2.get().getFirst().id())
+        .as("ids of the rolled-back op are given back")
+        .isEqualTo(good1.get().getFirst().id() + 1);
+    assertThat(store.get(good1.get().getFirst().id())).isPresent();
+    assertThat(store.get(good2.get().getFirst().id())).isPresent();
+  }
+
+  @Test
+  void opsQueuedWhileTheWriterIsBusyShareOneCommit() throws Exception {
+    CountDownLatch release = holdWriter();
+    long commitsBefore = writer.commits();
+    List<CompletableFuture<List<Enqueued>>> calls =
+        List.of(
+            enqueueAsync(task("1").build()),
+            enqueueAsync(task("2").build()),
+            enqueueAsync(task("3").build()),
+            enqueueAsync(task("4").build()));
+    awaitPending(calls.size());
+    release.countDown();
+
+    for (CompletableFuture<List<Enqueued>> call : calls) {
+      assertThat(call.get()).hasSize(1);
+    }
+    assertThat(writer.commits() - commitsBefore).isEqualTo(2);
+  }
+
+  @Test
+  void closeAnswersEveryQueuedOpBeforeStopping() throws Exception {
+    CountDownLatch release = holdWriter();
+    CompletableFuture<List<Enqueued>> queued = enqueueAsync(task("1").build());
+    awaitPending(1);
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(store::close);
+    release.countDown();
+
+    closing.get();
+    assertThat(queued.get()).hasSize(1);
+  }
+
+  /** Occupies the writer thread inside a transaction until the returned latch is released. */
+  private CountDownLatch holdWriter() throws InterruptedException {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    writer.submitAsync(
+        "hold the writer for a test",
+        session -> {
+          entered.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return null;
+        });
+    entered.await();
+    return release;
+  }
+
+  private CompletableFuture<List<Enqueued>> enqueueAsync(NewTask... tasks) {
+    return writer.submitAsync("enqueue", new EnqueueWrite(List.of(tasks)));
+  }
+
+  private void awaitPending(int count) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (writer.pendingCount() < count) {
+      assertThat(System.nanoTime()).as("ops queued in time").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
+  private NewTasks.Builder task(String payload) {
+    return NewTasks.task("q", clock.instant()).payload(payload);
+  }
+}
