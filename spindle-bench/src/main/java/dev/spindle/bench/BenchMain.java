@@ -67,7 +67,8 @@ public final class BenchMain implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           new CommandLine(this), "--tasks, --producers, --batch and --concurrency must be >= 1");
     }
-    Path base = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("spindle-bench");
+    Path base =
+        dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("spindle-bench");
     AtomicInteger run = new AtomicInteger();
     EndToEndRun e2e =
         new EndToEndRun(

@@ -44,7 +44,9 @@ final class EndToEndRun {
   record Paced(
       double targetRate, double achievedRate, int tasks, LatencyRecorder.Summary latency) {}
 
-  /** Submits {@code tasks} as fast as {@code producers} threads can, in batches of {@code batch}. */
+  /**
+   * Submits {@code tasks} as fast as {@code producers} threads can, in batches of {@code batch}.
+   */
   Throughput bulk(int tasks, int producers, int batch) throws Exception {
     LatencyRecorder latency = new LatencyRecorder(tasks);
     CountDownLatch done = new CountDownLatch(tasks);

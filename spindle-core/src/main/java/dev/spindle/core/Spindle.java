@@ -94,8 +94,8 @@ public final class Spindle implements AutoCloseable {
    * Submits one task and returns its id once the task is durably stored.
    *
    * @throws InvalidTaskException if the request is invalid; nothing is written
-   * @throws dev.spindle.core.store.IdempotencyConflictException if its idempotency key belongs to
-   *     a different task
+   * @throws dev.spindle.core.store.IdempotencyConflictException if its idempotency key belongs to a
+   *     different task
    */
   public long submit(TaskRequest request) {
     return submitAll(List.of(request)).get(0);
@@ -182,8 +182,8 @@ public final class Spindle implements AutoCloseable {
   }
 
   /**
-   * Cancels a task: a waiting one at once; a running one is asked to stop (its handler sees
-   * {@link TaskContext#isCancelled()}), and becomes CANCELLED if it then stops by throwing.
+   * Cancels a task: a waiting one at once; a running one is asked to stop (its handler sees {@link
+   * TaskContext#isCancelled()}), and becomes CANCELLED if it then stops by throwing.
    */
   public CancelResult cancel(long id) {
     CancelResult r = store.cancel(List.of(id), clock.instant()).get(0);
@@ -240,8 +240,7 @@ public final class Spindle implements AutoCloseable {
         }
         long left = end - System.nanoTime();
         if (left <= 0) {
-          throw new TimeoutException(
-              "task " + id + " is still " + t.state() + " after " + timeout);
+          throw new TimeoutException("task " + id + " is still " + t.state() + " after " + timeout);
         }
         try {
           // Woken at once when the task finishes here; polled when it runs elsewhere.

@@ -54,7 +54,9 @@ public final class SpindleBuilder {
     return this;
   }
 
-  /** The mapper for payloads and results. Default typing must stay off: data never names classes. */
+  /**
+   * The mapper for payloads and results. Default typing must stay off: data never names classes.
+   */
   public SpindleBuilder objectMapper(ObjectMapper m) {
     this.json = Objects.requireNonNull(m, "objectMapper");
     return this;

@@ -3,8 +3,8 @@ package dev.spindle.core;
 import java.time.Duration;
 
 /**
- * Engine events, for metrics and tests. Callbacks run on engine threads and must be quick and
- * must not throw; all methods default to doing nothing.
+ * Engine events, for metrics and tests. Callbacks run on engine threads and must be quick and must
+ * not throw; all methods default to doing nothing.
  */
 public interface SpindleListener {
   /** Tasks written by a submit; {@code created} excludes idempotent repeats. */

@@ -14,8 +14,8 @@ public interface TaskContext {
   int maxAttempts();
 
   /**
-   * The fencing token of this attempt's lease. Tokens only grow, so a downstream system can
-   * refuse writes that carry a token lower than one it has seen.
+   * The fencing token of this attempt's lease. Tokens only grow, so a downstream system can refuse
+   * writes that carry a token lower than one it has seen.
    */
   long leaseToken();
 

@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What a producer asks to run. Build with {@link #of(String, Object)} and the {@code with}
- * methods; each returns a new request. Unset fields take the task type's defaults.
+ * What a producer asks to run. Build with {@link #of(String, Object)} and the {@code with} methods;
+ * each returns a new request. Unset fields take the task type's defaults.
  */
 public final class TaskRequest {
   private final String type;
@@ -48,60 +48,121 @@ public final class TaskRequest {
 
   /** A task of {@code type} whose payload Jackson will write as JSON (null is allowed). */
   public static TaskRequest of(String type, Object payload) {
-    return new TaskRequest(
-        type, payload, null, null, null, null, null, null, null, null, null);
+    return new TaskRequest(type, payload, null, null, null, null, null, null, null, null, null);
   }
 
   /** A task whose payload is given as JSON text; it is checked to be one valid JSON value. */
   public static TaskRequest ofJson(String type, String payloadJson) {
-    return new TaskRequest(
-        type, null, payloadJson, null, null, null, null, null, null, null, null);
+    return new TaskRequest(type, null, payloadJson, null, null, null, null, null, null, null, null);
   }
 
   public TaskRequest withQueue(String q) {
     return new TaskRequest(
-        type, payload, payloadJson, q, priority, runAt, delay, deadline, maxAttempts, timeout,
+        type,
+        payload,
+        payloadJson,
+        q,
+        priority,
+        runAt,
+        delay,
+        deadline,
+        maxAttempts,
+        timeout,
         idempotencyKey);
   }
 
   /** Higher runs first; -1000 to 1000, default 0. */
   public TaskRequest withPriority(int p) {
     return new TaskRequest(
-        type, payload, payloadJson, queue, p, runAt, delay, deadline, maxAttempts, timeout,
+        type,
+        payload,
+        payloadJson,
+        queue,
+        p,
+        runAt,
+        delay,
+        deadline,
+        maxAttempts,
+        timeout,
         idempotencyKey);
   }
 
   /** Not before this instant. Replaces any delay. */
   public TaskRequest withRunAt(Instant at) {
     return new TaskRequest(
-        type, payload, payloadJson, queue, priority, at, null, deadline, maxAttempts, timeout,
+        type,
+        payload,
+        payloadJson,
+        queue,
+        priority,
+        at,
+        null,
+        deadline,
+        maxAttempts,
+        timeout,
         idempotencyKey);
   }
 
   /** Not before this long after submit. Replaces any runAt. */
   public TaskRequest withDelay(Duration d) {
     return new TaskRequest(
-        type, payload, payloadJson, queue, priority, null, d, deadline, maxAttempts, timeout,
+        type,
+        payload,
+        payloadJson,
+        queue,
+        priority,
+        null,
+        d,
+        deadline,
+        maxAttempts,
+        timeout,
         idempotencyKey);
   }
 
   /** If the task has not started by then, it becomes EXPIRED and never runs. */
   public TaskRequest withDeadline(Instant at) {
     return new TaskRequest(
-        type, payload, payloadJson, queue, priority, runAt, delay, at, maxAttempts, timeout,
+        type,
+        payload,
+        payloadJson,
+        queue,
+        priority,
+        runAt,
+        delay,
+        at,
+        maxAttempts,
+        timeout,
         idempotencyKey);
   }
 
   public TaskRequest withMaxAttempts(int n) {
     return new TaskRequest(
-        type, payload, payloadJson, queue, priority, runAt, delay, deadline, n, timeout,
+        type,
+        payload,
+        payloadJson,
+        queue,
+        priority,
+        runAt,
+        delay,
+        deadline,
+        n,
+        timeout,
         idempotencyKey);
   }
 
   /** Each attempt is interrupted and counted as failed after this long. */
   public TaskRequest withTimeout(Duration t) {
     return new TaskRequest(
-        type, payload, payloadJson, queue, priority, runAt, delay, deadline, maxAttempts, t,
+        type,
+        payload,
+        payloadJson,
+        queue,
+        priority,
+        runAt,
+        delay,
+        deadline,
+        maxAttempts,
+        t,
         idempotencyKey);
   }
 
@@ -111,7 +172,16 @@ public final class TaskRequest {
    */
   public TaskRequest withIdempotencyKey(String key) {
     return new TaskRequest(
-        type, payload, payloadJson, queue, priority, runAt, delay, deadline, maxAttempts, timeout,
+        type,
+        payload,
+        payloadJson,
+        queue,
+        priority,
+        runAt,
+        delay,
+        deadline,
+        maxAttempts,
+        timeout,
         key);
   }
 

@@ -21,9 +21,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A real store with a switch that makes the worker-side calls (claim, heartbeat, complete) fail
- * as if the database could not be reached. Reads and operator calls still go through, so a test
- * can watch what the engine does while cut off.
+ * A real store with a switch that makes the worker-side calls (claim, heartbeat, complete) fail as
+ * if the database could not be reached. Reads and operator calls still go through, so a test can
+ * watch what the engine does while cut off.
  */
 public final class FaultInjectingStore implements TaskStore {
   private final TaskStore delegate;

@@ -7,7 +7,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that moves only when a test moves it, so time-based behaviour is tested without sleeping. */
+/**
+ * A clock that moves only when a test moves it, so time-based behaviour is tested without sleeping.
+ */
 public final class ManualClock extends Clock {
   private final AtomicReference<Instant> now;
 

@@ -15,6 +15,7 @@ final class Attempt implements TaskContext {
   final ClaimedTask task;
   final Instant startedAt;
   final long startNanos;
+
   /** Null when the attempt has no timeout. */
   final Instant timeoutAt;
 

@@ -51,8 +51,7 @@ final class AttemptRunner {
   void start(ClaimedTask task, Runnable done) {
     Instant now = clock.instant();
     Duration timeout = timeoutOf(task);
-    Attempt attempt =
-        new Attempt(task, now, timeout.isZero() ? null : now.plus(timeout), json);
+    Attempt attempt = new Attempt(task, now, timeout.isZero() ? null : now.plus(timeout), json);
     active.add(attempt);
     Thread t =
         Thread.ofVirtual()
@@ -183,8 +182,7 @@ final class AttemptRunner {
       String why = permanent ? "not retryable: " : "attempts used up: ";
       return dead(attempt, why + error);
     }
-    Duration backoff =
-        options.retry().delayAfter(task.attempt(), ThreadLocalRandom.current());
+    Duration backoff = options.retry().delayAfter(task.attempt(), ThreadLocalRandom.current());
     return new Pending(
         new Outcome.Retry(task.id(), task.leaseToken(), error, now.plus(backoff), now),
         AttemptResult.RETRY);

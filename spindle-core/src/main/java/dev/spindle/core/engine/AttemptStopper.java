@@ -6,7 +6,10 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Stops attempts that lost their lease: they must not report an outcome, another worker may run them. */
+/**
+ * Stops attempts that lost their lease: they must not report an outcome, another worker may run
+ * them.
+ */
 final class AttemptStopper {
   private static final Logger log = LoggerFactory.getLogger(AttemptStopper.class);
 

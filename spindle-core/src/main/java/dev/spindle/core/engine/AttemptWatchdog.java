@@ -4,8 +4,8 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * Interrupts attempts past their timeout, and stops attempts whose lease ran out without a
- * renewal (a heartbeat that hangs must not let a worker run on past its lease).
+ * Interrupts attempts past their timeout, and stops attempts whose lease ran out without a renewal
+ * (a heartbeat that hangs must not let a worker run on past its lease).
  */
 final class AttemptWatchdog extends PeriodicService {
   private final Clock clock;

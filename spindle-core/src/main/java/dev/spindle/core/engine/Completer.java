@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes attempt outcomes to the store in batches. While one batch is being committed the next
- * one gathers, so the batch size follows the load by itself (group commit): one store call per
- * batch instead of one per task is what lets a single writer keep up with many workers.
+ * Writes attempt outcomes to the store in batches. While one batch is being committed the next one
+ * gathers, so the batch size follows the load by itself (group commit): one store call per batch
+ * instead of one per task is what lets a single writer keep up with many workers.
  */
 final class Completer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Completer.class);

@@ -48,14 +48,12 @@ public final class Engine {
     this.maintenance = maintenance;
     this.completer = new Completer(store, clock, active, listener, this::notifyFinished);
     AttemptRunner runner =
-        new AttemptRunner(
-            registry, json, clock, active, completer, listener, settings.workerId());
+        new AttemptRunner(registry, json, clock, active, completer, listener, settings.workerId());
     queues.forEach(
         (queue, concurrency) ->
             dispatchers.put(
                 queue,
-                new QueueDispatcher(
-                    queue, concurrency, store, clock, settings, runner, listener)));
+                new QueueDispatcher(queue, concurrency, store, clock, settings, runner, listener)));
     AttemptStopper stopper = new AttemptStopper(active, listener);
     this.leaseKeeper = new LeaseKeeper(store, clock, active, settings, stopper);
     this.watchdog = new AttemptWatchdog(clock, active, stopper, settings);
@@ -153,16 +151,17 @@ public final class Engine {
   }
 
   /**
-   * Stops claiming, lets running attempts finish for up to {@code grace}, then interrupts the
-   * rest and gives their tasks back (READY, attempt not counted). Leases are kept alive until
-   * every outcome is written.
+   * Stops claiming, lets running attempts finish for up to {@code grace}, then interrupts the rest
+   * and gives their tasks back (READY, attempt not counted). Leases are kept alive until every
+   * outcome is written.
    */
   public void close(Duration grace) {
     dispatchers.values().forEach(QueueDispatcher::close);
     awaitIdle(grace);
     List<Attempt> left = active.snapshot();
     if (!left.isEmpty()) {
-      log.info("{} tasks still running after {}; interrupting and releasing them", left.size(), grace);
+      log.info(
+          "{} tasks still running after {}; interrupting and releasing them", left.size(), grace);
       left.forEach(a -> a.forceStop(StopReason.SHUTDOWN));
       awaitIdle(Duration.ofSeconds(1));
       for (Attempt a : active.snapshot()) {

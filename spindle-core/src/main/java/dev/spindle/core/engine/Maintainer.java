@@ -49,8 +49,10 @@ final class Maintainer extends PeriodicService {
     } while (r.total() == BATCH);
     if (requeued + dead > 0) {
       log.info(
-          "rescued {} tasks whose lease expired: {} back to READY, {} DEAD", requeued + dead,
-          requeued, dead);
+          "rescued {} tasks whose lease expired: {} back to READY, {} DEAD",
+          requeued + dead,
+          requeued,
+          dead);
       listener.rescued(requeued, dead);
     }
     while (store.expireOverdue(now, BATCH) == BATCH) {

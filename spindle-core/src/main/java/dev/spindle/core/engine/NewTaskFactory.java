@@ -76,7 +76,16 @@ public final class NewTaskFactory {
     String payload = payloadJson(request);
     String fingerprint = key.isPresent() ? fingerprint(type, queue, priority, payload) : "";
     return new NewTask(
-        type, queue, payload, priority, runAt, deadline, maxAttempts, timeout, key, fingerprint,
+        type,
+        queue,
+        payload,
+        priority,
+        runAt,
+        deadline,
+        maxAttempts,
+        timeout,
+        key,
+        fingerprint,
         now);
   }
 
@@ -130,8 +139,7 @@ public final class NewTaskFactory {
 
   private static void checkRange(String field, Instant at) {
     if (at.isBefore(Instant.EPOCH) || at.isAfter(LATEST)) {
-      throw new InvalidTaskException(
-          field, "must be between 1970-01-01 and 9999-12-31, was " + at);
+      throw new InvalidTaskException(field, "must be between 1970-01-01 and 9999-12-31, was " + at);
     }
   }
 

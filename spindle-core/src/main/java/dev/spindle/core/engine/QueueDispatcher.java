@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Claims tasks of one queue whenever it has free slots and starts them. Concurrency is a
- * semaphore of slots, not a thread pool: each task runs on its own virtual thread.
+ * Claims tasks of one queue whenever it has free slots and starts them. Concurrency is a semaphore
+ * of slots, not a thread pool: each task runs on its own virtual thread.
  *
  * <p>A claim asks for every free slot at once. While one claim round trip is under way, finishing
  * tasks free more slots, so under load claims grow into batches by themselves.

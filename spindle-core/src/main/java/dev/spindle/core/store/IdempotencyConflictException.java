@@ -1,8 +1,6 @@
 package dev.spindle.core.store;
 
-/**
- * An idempotency key was reused with a different task body. Nothing of the batch was written.
- */
+/** An idempotency key was reused with a different task body. Nothing of the batch was written. */
 public class IdempotencyConflictException extends StoreException {
   private final String idempotencyKey;
   private final long existingId;

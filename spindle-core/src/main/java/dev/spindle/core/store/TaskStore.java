@@ -27,18 +27,18 @@ public interface TaskStore extends AutoCloseable {
   /**
    * Writes the tasks, all or nothing. A task whose idempotency key already exists with the same
    * fingerprint yields the existing id ({@link Enqueued#created()} false); with a different
-   * fingerprint the whole batch fails with {@link IdempotencyConflictException}. Repeats of one
-   * key inside the batch are treated the same way.
+   * fingerprint the whole batch fails with {@link IdempotencyConflictException}. Repeats of one key
+   * inside the batch are treated the same way.
    *
    * @return one result per input task, in input order
    */
   List<Enqueued> enqueue(List<NewTask> tasks);
 
   /**
-   * Leases up to {@code max} due READY tasks of one queue to a worker: highest priority first,
-   * then earliest {@code runAt}, then lowest id. A task whose deadline has passed is never
-   * claimed; the store marks it EXPIRED instead. Each claim counts one attempt and carries a
-   * fresh lease token that is greater than every token handed out before by this store.
+   * Leases up to {@code max} due READY tasks of one queue to a worker: highest priority first, then
+   * earliest {@code runAt}, then lowest id. A task whose deadline has passed is never claimed; the
+   * store marks it EXPIRED instead. Each claim counts one attempt and carries a fresh lease token
+   * that is greater than every token handed out before by this store.
    */
   List<ClaimedTask> claim(ClaimRequest request);
 
@@ -54,8 +54,8 @@ public interface TaskStore extends AutoCloseable {
   HeartbeatResult heartbeat(HeartbeatRequest request);
 
   /**
-   * Returns RUNNING tasks whose lease ended before {@code now} to READY, or to DEAD when their
-   * last attempt was the one that was lost. The attempt stays counted.
+   * Returns RUNNING tasks whose lease ended before {@code now} to READY, or to DEAD when their last
+   * attempt was the one that was lost. The attempt stays counted.
    */
   RescueResult rescueExpired(Instant now, int limit);
 
@@ -71,8 +71,8 @@ public interface TaskStore extends AutoCloseable {
   List<CancelResult> cancel(List<Long> ids, Instant now);
 
   /**
-   * Puts DEAD, CANCELLED or EXPIRED tasks back to READY at {@code now} with a fresh attempt
-   * budget and no deadline.
+   * Puts DEAD, CANCELLED or EXPIRED tasks back to READY at {@code now} with a fresh attempt budget
+   * and no deadline.
    *
    * @return one result per id, in input order
    */

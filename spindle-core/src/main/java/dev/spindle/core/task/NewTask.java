@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A validated task ready to be written by a store. The engine builds these; a store writes them
- * as given and makes no policy decision.
+ * A validated task ready to be written by a store. The engine builds these; a store writes them as
+ * given and makes no policy decision.
  *
  * @param type the handler's task type
  * @param queue the queue the task waits in

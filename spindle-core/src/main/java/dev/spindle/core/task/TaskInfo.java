@@ -41,8 +41,24 @@ public record TaskInfo(
 
   private TaskInfo withState(TaskState newState) {
     return new TaskInfo(
-        id, type, queue, newState, priority, payloadJson, resultJson, lastError, attempts,
-        maxAttempts, createdAt, runAt, deadline, startedAt, finishedAt, idempotencyKey, progress,
-        leaseOwner, cancelRequested);
+        id,
+        type,
+        queue,
+        newState,
+        priority,
+        payloadJson,
+        resultJson,
+        lastError,
+        attempts,
+        maxAttempts,
+        createdAt,
+        runAt,
+        deadline,
+        startedAt,
+        finishedAt,
+        idempotencyKey,
+        progress,
+        leaseOwner,
+        cancelRequested);
   }
 }

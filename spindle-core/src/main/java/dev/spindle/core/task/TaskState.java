@@ -16,7 +16,9 @@ public enum TaskState {
   CANCELLED,
   EXPIRED;
 
-  /** True for states a task never leaves on its own (only a manual retry moves DEAD and friends). */
+  /**
+   * True for states a task never leaves on its own (only a manual retry moves DEAD and friends).
+   */
   public boolean isFinal() {
     return this == SUCCEEDED || this == DEAD || this == CANCELLED || this == EXPIRED;
   }

@@ -13,9 +13,9 @@ import java.util.List;
 /**
  * Leases due READY tasks of one queue to a worker, after expiring the queue's overdue tasks.
  *
- * <p>All tasks of one claim share one fresh lease token: the token fences an attempt together
- * with the task id, so it need not be unique per task, only greater than every earlier token.
- * {@code started_at} records the start of the latest attempt, so run time is {@code finished_at -
+ * <p>All tasks of one claim share one fresh lease token: the token fences an attempt together with
+ * the task id, so it need not be unique per task, only greater than every earlier token. {@code
+ * started_at} records the start of the latest attempt, so run time is {@code finished_at -
  * started_at} of the attempt that finished.
  */
 final class ClaimWrite implements WriteOp<List<ClaimedTask>> {

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs every write of the store on one thread and one connection, committing all writes that
- * queued up meanwhile in one transaction (group commit).
+ * Runs every write of the store on one thread and one connection, committing all writes that queued
+ * up meanwhile in one transaction (group commit).
  *
  * <p>Why: SQLite allows one writer at a time and a durable commit costs an fsync. Many callers
  * contending for the write lock would spin on SQLITE_BUSY; queued behind one thread they instead
@@ -148,9 +148,9 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   /**
-   * Runs one op under a savepoint. An op failure rolls back to the savepoint and is recorded on
-   * the op; only a failure to roll back (SQLite already aborted the whole transaction, as it
-   * does on I/O errors or a full disk) escapes and fails the group.
+   * Runs one op under a savepoint. An op failure rolls back to the savepoint and is recorded on the
+   * op; only a failure to roll back (SQLite already aborted the whole transaction, as it does on
+   * I/O errors or a full disk) escapes and fails the group.
    */
   private void runInSavepoint(Pending<?> pending) throws SQLException {
     session.control("SAVEPOINT op").execute();

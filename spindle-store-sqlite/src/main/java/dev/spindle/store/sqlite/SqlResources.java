@@ -26,7 +26,9 @@ final class SqlResources {
     try (InputStream in = SqlResources.class.getResourceAsStream(path)) {
       if (in == null) {
         throw new StoreException(
-            "SQL resource " + path + " is missing from the classpath; the spindle-store-sqlite jar"
+            "SQL resource "
+                + path
+                + " is missing from the classpath; the spindle-store-sqlite jar"
                 + " is incomplete, rebuild or reinstall it");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -10,8 +10,8 @@ import java.sql.Statement;
 import java.util.List;
 
 /**
- * Brings the schema up to date on open: applies each numbered migration of {@code migrations/}
- * not yet recorded in {@code spindle_schema_version}, in order, each in its own transaction.
+ * Brings the schema up to date on open: applies each numbered migration of {@code migrations/} not
+ * yet recorded in {@code spindle_schema_version}, in order, each in its own transaction.
  *
  * <p>Runs under the store's file lock, so no other process migrates the same file concurrently.
  */
@@ -58,7 +58,8 @@ final class SqliteMigrator {
   }
 
   private static int currentVersion(Statement st) throws SQLException {
-    try (ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM spindle_schema_version")) {
+    try (ResultSet rs =
+        st.executeQuery("SELECT coalesce(max(version), 0) FROM spindle_schema_version")) {
       return rs.getInt(1);
     }
   }
@@ -68,7 +69,11 @@ final class SqliteMigrator {
     String expectedPrefix = String.format("%03d_", version);
     if (!file.startsWith(expectedPrefix)) {
       throw new StoreException(
-          "migration " + file + " is listed as number " + version + "; its name must start with "
+          "migration "
+              + file
+              + " is listed as number "
+              + version
+              + "; its name must start with "
               + expectedPrefix);
     }
     List<String> statements = SqlResources.statements("migrations/" + file);
@@ -92,7 +97,11 @@ final class SqliteMigrator {
         e.addSuppressed(rollbackFailure);
       }
       throw new StoreException(
-          "migration " + file + " of SQLite store " + dbFile + " failed and was rolled back: "
+          "migration "
+              + file
+              + " of SQLite store "
+              + dbFile
+              + " failed and was rolled back: "
               + e.getMessage(),
           e);
     }

@@ -6,7 +6,9 @@ import java.util.Map;
 /** Every named statement of the store, loaded once from the {@code queries/} resource files. */
 final class SqliteQueries {
   private static final String[] FILES = {
-    "queries/task_write.sql", "queries/task_maintenance.sql", "queries/meta.sql",
+    "queries/task_write.sql",
+    "queries/task_maintenance.sql",
+    "queries/meta.sql",
     "queries/task_read.sql"
   };
 
@@ -17,7 +19,8 @@ final class SqliteQueries {
   static String sql(String name) {
     String sql = ALL.get(name);
     if (sql == null) {
-      throw new IllegalArgumentException("no query named '" + name + "' in " + String.join(", ", FILES));
+      throw new IllegalArgumentException(
+          "no query named '" + name + "' in " + String.join(", ", FILES));
     }
     return sql;
   }

@@ -26,8 +26,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.stream.Collectors;
 
 /**
- * Answers get, list and stats on a small pool of read-only connections. In WAL mode readers see
- * the last committed state and never wait for the writer, so dashboards do not slow the hot path.
+ * Answers get, list and stats on a small pool of read-only connections. In WAL mode readers see the
+ * last committed state and never wait for the writer, so dashboards do not slow the hot path.
  */
 final class SqliteReaders implements AutoCloseable {
   private final Path dbFile;

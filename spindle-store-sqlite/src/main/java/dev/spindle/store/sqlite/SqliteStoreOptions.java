@@ -89,8 +89,7 @@ public record SqliteStoreOptions(
     }
 
     public SqliteStoreOptions build() {
-      return new SqliteStoreOptions(
-          durability, readerConnections, maxOpsPerCommit, busyTimeout);
+      return new SqliteStoreOptions(durability, readerConnections, maxOpsPerCommit, busyTimeout);
     }
   }
 }

@@ -93,7 +93,10 @@ public final class SqliteTaskStore implements TaskStore {
       Files.createDirectories(parent);
     } catch (IOException e) {
       throw new StoreException(
-          "could not create directory " + parent + " for SQLite store " + db
+          "could not create directory "
+              + parent
+              + " for SQLite store "
+              + db
               + "; check the path and its permissions",
           e);
     }
@@ -104,8 +107,7 @@ public final class SqliteTaskStore implements TaskStore {
       return WriterSession.start(connection);
     } catch (SQLException e) {
       throw new StoreException(
-          "could not read the id and lease counters of SQLite store " + db + ": "
-              + e.getMessage(),
+          "could not read the id and lease counters of SQLite store " + db + ": " + e.getMessage(),
           e);
     }
   }
@@ -120,12 +122,14 @@ public final class SqliteTaskStore implements TaskStore {
     if (tasks.isEmpty()) {
       return List.of();
     }
-    return writer.execute("enqueue " + tasks.size() + " tasks", new EnqueueWrite(List.copyOf(tasks)));
+    return writer.execute(
+        "enqueue " + tasks.size() + " tasks", new EnqueueWrite(List.copyOf(tasks)));
   }
 
   @Override
   public List<ClaimedTask> claim(ClaimRequest request) {
-    return writer.execute("claim tasks of queue '" + request.queue() + "'", new ClaimWrite(request));
+    return writer.execute(
+        "claim tasks of queue '" + request.queue() + "'", new ClaimWrite(request));
   }
 
   @Override

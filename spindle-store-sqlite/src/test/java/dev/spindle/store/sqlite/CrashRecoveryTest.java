@@ -68,8 +68,11 @@ class CrashRecoveryTest {
       if (starts > 1) {
         reruns++;
         // The only committed run is the last one: every earlier run was cut short by the kill.
-        assertThat(ev.get(ev.size() - 1)).as("task %d: %s", e.getKey(), ev).startsWith("committed second");
-        assertThat(ev.stream().filter(s -> s.startsWith("start first")).count()).isEqualTo(starts - 1);
+        assertThat(ev.get(ev.size() - 1))
+            .as("task %d: %s", e.getKey(), ev)
+            .startsWith("committed second");
+        assertThat(ev.stream().filter(s -> s.startsWith("start first")).count())
+            .isEqualTo(starts - 1);
       }
     }
     assertThat(events).hasSize(TASKS);

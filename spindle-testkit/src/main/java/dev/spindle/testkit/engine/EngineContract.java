@@ -35,9 +35,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine's guarantees, run over a real store. Time moves only through {@link ManualClock};
- * the engine's background loops are set to intervals longer than any test, and the test runs them
- * once with {@code heartbeatNow()}, {@code watchdogNow()} and {@code maintainNow()}.
+ * The engine's guarantees, run over a real store. Time moves only through {@link ManualClock}; the
+ * engine's background loops are set to intervals longer than any test, and the test runs them once
+ * with {@code heartbeatNow()}, {@code watchdogNow()} and {@code maintainNow()}.
  */
 public abstract class EngineContract {
   private static final Duration LEASE = Duration.ofMinutes(60);
@@ -110,7 +110,9 @@ public abstract class EngineContract {
     assertThat(done.finishedAt()).isPresent();
     @SuppressWarnings("unchecked")
     Map<String, Object> result = s.result(id, Map.class).orElseThrow();
-    assertThat(result).containsEntry("text", "hello ada").containsEntry("at", "2026-05-01T10:00:00Z");
+    assertThat(result)
+        .containsEntry("text", "hello ada")
+        .containsEntry("at", "2026-05-01T10:00:00Z");
   }
 
   @Test
@@ -302,7 +304,8 @@ public abstract class EngineContract {
 
     assertThat(a.state()).isEqualTo(TaskState.DEAD);
     assertThat(a.attempts()).isEqualTo(1);
-    assertThat(a.lastError()).hasValueSatisfying(e -> assertThat(e).contains("invalid card number"));
+    assertThat(a.lastError())
+        .hasValueSatisfying(e -> assertThat(e).contains("invalid card number"));
     assertThat(b.state()).isEqualTo(TaskState.DEAD);
     assertThat(b.attempts()).isEqualTo(1);
   }
@@ -402,7 +405,8 @@ public abstract class EngineContract {
     await(running);
 
     // An operator elsewhere sets the flag in the store; only the heartbeat tells the worker.
-    assertThat(store.cancel(List.of(id), clock.instant())).containsExactly(CancelResult.CANCEL_REQUESTED);
+    assertThat(store.cancel(List.of(id), clock.instant()))
+        .containsExactly(CancelResult.CANCEL_REQUESTED);
     worker.heartbeatNow();
     assertThat(awaitFinal(worker, id).state()).isEqualTo(TaskState.CANCELLED);
   }
@@ -449,7 +453,9 @@ public abstract class EngineContract {
     assertThatThrownBy(
             () ->
                 s.submitAll(
-                    List.of(TaskRequest.of("rec", "fine"), TaskRequest.of("rec", "x").withPriority(-2000))))
+                    List.of(
+                        TaskRequest.of("rec", "fine"),
+                        TaskRequest.of("rec", "x").withPriority(-2000))))
         .isInstanceOf(InvalidTaskException.class)
         .hasMessageContaining("tasks[1].priority");
     assertThat(s.list(PageRequest.first(10)).items()).isEmpty();
@@ -491,7 +497,8 @@ public abstract class EngineContract {
     // No heartbeat for longer than the lease: the rescuer hands the task back to the queue.
     clock.advance(LEASE.plusSeconds(1));
     s.maintainNow();
-    // The next heartbeat learns the lease is gone and stops the attempt; the rescued task runs again.
+    // The next heartbeat learns the lease is gone and stops the attempt; the rescued task runs
+    // again.
     s.heartbeatNow();
     TaskInfo done = awaitFinal(s, id);
 

@@ -174,5 +174,4 @@ public abstract class ConcurrencyContract extends StoreContract {
       pool.shutdownNow();
     }
   }
-
 }

@@ -89,9 +89,7 @@ public abstract class DeadlineContract extends StoreContract {
     long id = enqueue(task().deadline(now().plusSeconds(5)));
     ClaimedTask claimed = claimOne("w");
     store.complete(
-        List.of(
-            new Outcome.Retry(
-                id, claimed.leaseToken(), "boom", now().plusSeconds(10), now())));
+        List.of(new Outcome.Retry(id, claimed.leaseToken(), "boom", now().plusSeconds(10), now())));
     clock.advance(Duration.ofSeconds(10));
 
     assertThat(claim(10)).isEmpty();

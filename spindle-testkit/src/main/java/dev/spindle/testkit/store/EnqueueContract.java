@@ -97,9 +97,7 @@ public abstract class EnqueueContract extends StoreContract {
     long a = enqueue(task());
     long b = enqueue(task());
 
-    assertThat(store.get(List.of(b, 987_654L, a)))
-        .extracting(TaskInfo::id)
-        .containsExactly(b, a);
+    assertThat(store.get(List.of(b, 987_654L, a))).extracting(TaskInfo::id).containsExactly(b, a);
     assertThat(store.get(987_654L)).isEmpty();
   }
 
@@ -207,5 +205,4 @@ public abstract class EnqueueContract extends StoreContract {
         .items()
         .size();
   }
-
 }

@@ -144,8 +144,7 @@ public abstract class LeaseContract extends StoreContract {
     ClaimedTask claimed = claimOne("w");
 
     List<Long> fenced =
-        store.complete(
-            List.of(new Outcome.Succeeded(id, claimed.leaseToken() + 1000, "x", now())));
+        store.complete(List.of(new Outcome.Succeeded(id, claimed.leaseToken() + 1000, "x", now())));
 
     assertThat(fenced).containsExactly(id);
     assertThat(info(id).state()).isEqualTo(TaskState.RUNNING);

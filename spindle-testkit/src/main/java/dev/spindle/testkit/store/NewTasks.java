@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * Builds {@link NewTask}s for store tests with sensible defaults: due now, priority 0, three
- * attempts, no deadline, no idempotency key, and a fingerprint derived from type, queue and
- * payload (so the same body always has the same fingerprint).
+ * attempts, no deadline, no idempotency key, and a fingerprint derived from type, queue and payload
+ * (so the same body always has the same fingerprint).
  */
 public final class NewTasks {
   private NewTasks() {}
