@@ -56,7 +56,7 @@ public final class CrashWorker {
                     write(log, "start " + name + " " + ctx.taskId() + " " + ctx.attempt());
                     LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
                     write(log, "end " + name + " " + ctx.taskId() + " " + ctx.attempt());
-                    return n * 2;
+                    return name + ":" + (n * 2); // the stored result names the run that committed
                   })
               .build()
               .start()) {
