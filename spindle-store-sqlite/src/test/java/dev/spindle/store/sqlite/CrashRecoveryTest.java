@@ -1,9 +1,11 @@
 package dev.spindle.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spindle.core.Spindle;
 import dev.spindle.core.TaskRequest;
+import dev.spindle.core.store.StoreLockedException;
 import dev.spindle.core.task.PageRequest;
 import dev.spindle.core.task.TaskFilter;
 import dev.spindle.core.task.TaskInfo;
@@ -45,6 +47,11 @@ class CrashRecoveryTest {
 
     Process first = startWorker(db, "first", log);
     awaitCommitted(log, TASKS / 4, first);
+    // While the worker runs, this process may not open the same file.
+    assertThatThrownBy(() -> SqliteTaskStore.open(db))
+        .isInstanceOf(StoreLockedException.class)
+        .hasMessageContaining("already open in another Spindle process")
+        .hasMessageContaining("process id " + first.pid());
     first.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no graceful close
     assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(first.exitValue()).as("killed by signal 9").isEqualTo(137);
