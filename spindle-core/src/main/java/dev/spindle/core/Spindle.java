@@ -18,11 +18,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +59,7 @@ public final class Spindle implements AutoCloseable {
   private final Engine engine;
   private final SpindleListener listener;
   private final Duration shutdownTimeout;
+  private final Set<String> taskTypes;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -65,7 +70,9 @@ public final class Spindle implements AutoCloseable {
       NewTaskFactory factory,
       Engine engine,
       SpindleListener listener,
-      Duration shutdownTimeout) {
+      Duration shutdownTimeout,
+      Set<String> taskTypes) {
+    this.taskTypes = Collections.unmodifiableSet(new TreeSet<>(taskTypes));
     this.store = store;
     this.clock = clock;
     this.json = json;
@@ -127,27 +134,67 @@ public final class Spindle implements AutoCloseable {
         throw new InvalidTaskException("tasks[" + i + "]." + e.field(), e.getMessage(), e);
       }
     }
+    checkDependenciesExist(tasks);
     List<Enqueued> written = store.enqueue(tasks);
     List<Long> ids = new ArrayList<>(written.size());
     Set<String> due = new HashSet<>();
+    Map<List<String>, Integer> createdByQueueAndType = new LinkedHashMap<>();
     Instant now = clock.instant();
-    int created = 0;
     for (int i = 0; i < written.size(); i++) {
       ids.add(written.get(i).id());
       NewTask t = tasks.get(i);
       if (written.get(i).created()) {
-        created++;
-        if (!t.runAt().isAfter(now)) {
+        createdByQueueAndType.merge(List.of(t.queue(), t.type()), 1, Integer::sum);
+        if (!t.runAt().isAfter(now) && t.dependsOn().isEmpty()) {
           due.add(t.queue());
         }
       }
     }
     due.forEach(engine::wake);
-    if (created > 0) {
-      NewTask first = tasks.get(0);
-      listener.submitted(first.queue(), first.type(), created);
-    }
+    createdByQueueAndType.forEach((qt, n) -> listener.submitted(qt.get(0), qt.get(1), n));
     return ids;
+  }
+
+  /** Refuses a batch naming a task to wait for that does not exist; nothing is written then. */
+  private void checkDependenciesExist(List<NewTask> tasks) {
+    Set<Long> wanted = new LinkedHashSet<>();
+    for (NewTask t : tasks) {
+      wanted.addAll(t.dependsOn());
+    }
+    if (wanted.isEmpty()) {
+      return;
+    }
+    for (TaskInfo found : store.get(List.copyOf(wanted))) {
+      wanted.remove(found.id());
+    }
+    if (!wanted.isEmpty()) {
+      throw new InvalidTaskException(
+          "dependsOn",
+          "names tasks that do not exist: "
+              + wanted.stream().limit(10).toList()
+              + (wanted.size() > 10 ? " and " + (wanted.size() - 10) + " more" : ""));
+    }
+  }
+
+  /** The tasks as stored now, in the order asked; unknown ids are left out. */
+  public List<TaskInfo> get(List<Long> ids) {
+    Instant now = clock.instant();
+    return store.get(ids).stream().map(t -> t.asOf(now)).toList();
+  }
+
+  /** The task types this instance has handlers for, sorted. */
+  public Set<String> taskTypes() {
+    return taskTypes;
+  }
+
+  /** The queues this instance runs, sorted. */
+  public Set<String> queueNames() {
+    return new TreeSet<>(engine.busy().keySet());
+  }
+
+  /** The JSON mapper used for payloads and results. */
+  public ObjectMapper objectMapper() {
+    return json;
   }
 
   /** The task as stored now, with SCHEDULED for a READY task that is not due yet. */
@@ -269,7 +316,10 @@ public final class Spindle implements AutoCloseable {
     engine.watchdogNow();
   }
 
-  /** Runs lease rescue, deadline expiry and retention purge now, on this thread. */
+  /**
+   * Runs lease rescue, deadline expiry, promotion of waiting tasks and retention purge now, on this
+   * thread.
+   */
   public void maintainNow() {
     engine.maintainNow();
   }

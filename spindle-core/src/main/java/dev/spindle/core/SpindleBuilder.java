@@ -9,15 +9,19 @@ import dev.spindle.core.engine.EngineSettings;
 import dev.spindle.core.engine.HandlerRegistry;
 import dev.spindle.core.engine.NewTaskFactory;
 import dev.spindle.core.engine.RegisteredType;
+import dev.spindle.core.engine.Submitter;
 import dev.spindle.core.store.TaskStore;
+import dev.spindle.core.task.TaskInfo;
 import dev.spindle.core.task.TaskLimits;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Configures a {@link Spindle}. Only {@link #store(TaskStore)} is required. */
 public final class SpindleBuilder {
@@ -174,16 +178,35 @@ public final class SpindleBuilder {
             maxClaimBatch,
             retention);
     HandlerRegistry registry = new HandlerRegistry(types);
+    // Handlers submit through the Spindle that runs them, which exists only after its engine.
+    AtomicReference<Spindle> self = new AtomicReference<>();
+    Submitter submitter =
+        new Submitter() {
+          @Override
+          public List<Long> submitAll(List<TaskRequest> requests) {
+            return self.get().submitAll(requests);
+          }
+
+          @Override
+          public List<TaskInfo> get(List<Long> ids) {
+            return self.get().get(ids);
+          }
+        };
     Engine engine =
-        new Engine(store, clock, mapper, registry, allQueues, settings, listener, maintenance);
-    return new Spindle(
-        store,
-        clock,
-        mapper,
-        new NewTaskFactory(mapper, registry, clock),
-        engine,
-        listener,
-        shutdownTimeout);
+        new Engine(
+            store, clock, mapper, registry, allQueues, settings, listener, maintenance, submitter);
+    Spindle spindle =
+        new Spindle(
+            store,
+            clock,
+            mapper,
+            new NewTaskFactory(mapper, registry, clock),
+            engine,
+            listener,
+            shutdownTimeout,
+            registry.typeNames());
+    self.set(spindle);
+    return spindle;
   }
 
   /** JSON with java.time support, dates as ISO-8601 text, and no polymorphic typing. */

@@ -2,6 +2,9 @@ package dev.spindle.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,158 +15,95 @@ public final class TaskRequest {
   private final String type;
   private final Object payload;
   private final String payloadJson;
-  private final String queue;
-  private final Integer priority;
-  private final Instant runAt;
-  private final Duration delay;
-  private final Instant deadline;
-  private final Integer maxAttempts;
-  private final Duration timeout;
-  private final String idempotencyKey;
+  // Set only on a fresh copy inside a with-method, before the copy is returned.
+  private String queue;
+  private Integer priority;
+  private Instant runAt;
+  private Duration delay;
+  private Instant deadline;
+  private Integer maxAttempts;
+  private Duration timeout;
+  private String idempotencyKey;
+  private List<Long> dependsOn = List.of();
 
-  private TaskRequest(
-      String type,
-      Object payload,
-      String payloadJson,
-      String queue,
-      Integer priority,
-      Instant runAt,
-      Duration delay,
-      Instant deadline,
-      Integer maxAttempts,
-      Duration timeout,
-      String idempotencyKey) {
+  private TaskRequest(String type, Object payload, String payloadJson) {
     this.type = type;
     this.payload = payload;
     this.payloadJson = payloadJson;
-    this.queue = queue;
-    this.priority = priority;
-    this.runAt = runAt;
-    this.delay = delay;
-    this.deadline = deadline;
-    this.maxAttempts = maxAttempts;
-    this.timeout = timeout;
-    this.idempotencyKey = idempotencyKey;
+  }
+
+  private TaskRequest copy() {
+    TaskRequest r = new TaskRequest(type, payload, payloadJson);
+    r.queue = queue;
+    r.priority = priority;
+    r.runAt = runAt;
+    r.delay = delay;
+    r.deadline = deadline;
+    r.maxAttempts = maxAttempts;
+    r.timeout = timeout;
+    r.idempotencyKey = idempotencyKey;
+    r.dependsOn = dependsOn;
+    return r;
   }
 
   /** A task of {@code type} whose payload Jackson will write as JSON (null is allowed). */
   public static TaskRequest of(String type, Object payload) {
-    return new TaskRequest(type, payload, null, null, null, null, null, null, null, null, null);
+    return new TaskRequest(type, payload, null);
   }
 
   /** A task whose payload is given as JSON text; it is checked to be one valid JSON value. */
   public static TaskRequest ofJson(String type, String payloadJson) {
-    return new TaskRequest(type, null, payloadJson, null, null, null, null, null, null, null, null);
+    return new TaskRequest(type, null, payloadJson);
   }
 
   public TaskRequest withQueue(String q) {
-    return new TaskRequest(
-        type,
-        payload,
-        payloadJson,
-        q,
-        priority,
-        runAt,
-        delay,
-        deadline,
-        maxAttempts,
-        timeout,
-        idempotencyKey);
+    TaskRequest r = copy();
+    r.queue = q;
+    return r;
   }
 
   /** Higher runs first; -1000 to 1000, default 0. */
   public TaskRequest withPriority(int p) {
-    return new TaskRequest(
-        type,
-        payload,
-        payloadJson,
-        queue,
-        p,
-        runAt,
-        delay,
-        deadline,
-        maxAttempts,
-        timeout,
-        idempotencyKey);
+    TaskRequest r = copy();
+    r.priority = p;
+    return r;
   }
 
   /** Not before this instant. Replaces any delay. */
   public TaskRequest withRunAt(Instant at) {
-    return new TaskRequest(
-        type,
-        payload,
-        payloadJson,
-        queue,
-        priority,
-        at,
-        null,
-        deadline,
-        maxAttempts,
-        timeout,
-        idempotencyKey);
+    TaskRequest r = copy();
+    r.runAt = at;
+    r.delay = null;
+    return r;
   }
 
   /** Not before this long after submit. Replaces any runAt. */
   public TaskRequest withDelay(Duration d) {
-    return new TaskRequest(
-        type,
-        payload,
-        payloadJson,
-        queue,
-        priority,
-        null,
-        d,
-        deadline,
-        maxAttempts,
-        timeout,
-        idempotencyKey);
+    TaskRequest r = copy();
+    r.delay = d;
+    r.runAt = null;
+    return r;
   }
 
   /** If the task has not started by then, it becomes EXPIRED and never runs. */
   public TaskRequest withDeadline(Instant at) {
-    return new TaskRequest(
-        type,
-        payload,
-        payloadJson,
-        queue,
-        priority,
-        runAt,
-        delay,
-        at,
-        maxAttempts,
-        timeout,
-        idempotencyKey);
+    TaskRequest r = copy();
+    r.deadline = at;
+    return r;
   }
 
+  /** Attempts before the task is DEAD; 1 to 1000, default from the type's retry policy. */
   public TaskRequest withMaxAttempts(int n) {
-    return new TaskRequest(
-        type,
-        payload,
-        payloadJson,
-        queue,
-        priority,
-        runAt,
-        delay,
-        deadline,
-        n,
-        timeout,
-        idempotencyKey);
+    TaskRequest r = copy();
+    r.maxAttempts = n;
+    return r;
   }
 
-  /** Each attempt is interrupted and counted as failed after this long. */
+  /** Each attempt is interrupted and counted as failed after this long; up to 24 hours. */
   public TaskRequest withTimeout(Duration t) {
-    return new TaskRequest(
-        type,
-        payload,
-        payloadJson,
-        queue,
-        priority,
-        runAt,
-        delay,
-        deadline,
-        maxAttempts,
-        t,
-        idempotencyKey);
+    TaskRequest r = copy();
+    r.timeout = t;
+    return r;
   }
 
   /**
@@ -171,18 +111,24 @@ public final class TaskRequest {
    * different task under the same key is refused.
    */
   public TaskRequest withIdempotencyKey(String key) {
-    return new TaskRequest(
-        type,
-        payload,
-        payloadJson,
-        queue,
-        priority,
-        runAt,
-        delay,
-        deadline,
-        maxAttempts,
-        timeout,
-        key);
+    TaskRequest r = copy();
+    r.idempotencyKey = key;
+    return r;
+  }
+
+  /**
+   * The task waits (state WAITING) until every one of these tasks is final — SUCCEEDED, DEAD,
+   * CANCELLED or EXPIRED, whatever the outcome — and then becomes READY. Its handler reads them
+   * with {@link TaskContext#dependencies()}. The ids must exist when the task is submitted.
+   */
+  public TaskRequest withDependsOn(List<Long> ids) {
+    TaskRequest r = copy();
+    r.dependsOn = ids == null ? null : Collections.unmodifiableList(new ArrayList<>(ids));
+    return r;
+  }
+
+  public TaskRequest withDependsOn(long... ids) {
+    return withDependsOn(java.util.Arrays.stream(ids).boxed().toList());
   }
 
   public String type() {
@@ -227,5 +173,10 @@ public final class TaskRequest {
 
   public Optional<String> idempotencyKey() {
     return Optional.ofNullable(idempotencyKey);
+  }
+
+  /** Tasks this one waits for; empty when it can run at once (null only if set to null). */
+  public List<Long> dependsOn() {
+    return dependsOn;
   }
 }

@@ -77,6 +77,11 @@ public final class FaultInjectingStore implements TaskStore {
   }
 
   @Override
+  public int promoteWaiting(int limit) {
+    return delegate.promoteWaiting(limit);
+  }
+
+  @Override
   public List<CancelResult> cancel(List<Long> ids, Instant now) {
     return delegate.cancel(ids, now);
   }

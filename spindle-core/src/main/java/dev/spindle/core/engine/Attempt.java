@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spindle.core.TaskCancelledException;
 import dev.spindle.core.TaskContext;
+import dev.spindle.core.TaskRequest;
 import dev.spindle.core.store.ClaimedTask;
+import dev.spindle.core.task.TaskInfo;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,7 +29,15 @@ final class Attempt implements TaskContext {
   private volatile Instant leaseUntil;
   private volatile Thread thread;
 
-  Attempt(ClaimedTask task, Instant startedAt, Instant timeoutAt, ObjectMapper json) {
+  private final Submitter submitter;
+
+  Attempt(
+      ClaimedTask task,
+      Instant startedAt,
+      Instant timeoutAt,
+      ObjectMapper json,
+      Submitter submitter) {
+    this.submitter = submitter;
     this.task = task;
     this.startedAt = startedAt;
     this.startNanos = System.nanoTime();
@@ -149,5 +160,20 @@ final class Attempt implements TaskContext {
       throw new IllegalArgumentException(
           "progress must be a value Jackson can write as JSON: " + e.getOriginalMessage(), e);
     }
+  }
+
+  @Override
+  public List<Long> submitAll(List<TaskRequest> requests) {
+    return submitter.submitAll(requests);
+  }
+
+  @Override
+  public List<TaskInfo> dependencies() {
+    List<Long> ids =
+        submitter.get(List.of(task.id())).stream()
+            .findFirst()
+            .map(TaskInfo::dependsOn)
+            .orElse(List.of());
+    return ids.isEmpty() ? List.of() : submitter.get(ids);
   }
 }

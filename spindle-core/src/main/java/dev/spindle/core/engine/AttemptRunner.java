@@ -29,6 +29,7 @@ final class AttemptRunner {
   private final Completer completer;
   private final SpindleListener listener;
   private final String workerId;
+  private final Submitter submitter;
 
   AttemptRunner(
       HandlerRegistry registry,
@@ -37,7 +38,9 @@ final class AttemptRunner {
       ActiveAttempts active,
       Completer completer,
       SpindleListener listener,
-      String workerId) {
+      String workerId,
+      Submitter submitter) {
+    this.submitter = submitter;
     this.registry = registry;
     this.json = json;
     this.clock = clock;
@@ -51,7 +54,8 @@ final class AttemptRunner {
   void start(ClaimedTask task, Runnable done) {
     Instant now = clock.instant();
     Duration timeout = timeoutOf(task);
-    Attempt attempt = new Attempt(task, now, timeout.isZero() ? null : now.plus(timeout), json);
+    Attempt attempt =
+        new Attempt(task, now, timeout.isZero() ? null : now.plus(timeout), json, submitter);
     active.add(attempt);
     Thread t =
         Thread.ofVirtual()

@@ -42,13 +42,15 @@ public final class Engine {
       Map<String, Integer> queues,
       EngineSettings settings,
       SpindleListener listener,
-      boolean maintenance) {
+      boolean maintenance,
+      Submitter submitter) {
     this.clock = clock;
     this.settings = settings;
     this.maintenance = maintenance;
     this.completer = new Completer(store, clock, active, listener, this::notifyFinished);
     AttemptRunner runner =
-        new AttemptRunner(registry, json, clock, active, completer, listener, settings.workerId());
+        new AttemptRunner(
+            registry, json, clock, active, completer, listener, settings.workerId(), submitter);
     queues.forEach(
         (queue, concurrency) ->
             dispatchers.put(
@@ -92,7 +94,10 @@ public final class Engine {
     watchdog.runOnce();
   }
 
-  /** Runs one maintenance round (rescue, expire, purge) now, on the caller's thread. */
+  /**
+   * Runs one maintenance round (rescue, expire, promote waiting, purge) now, on the caller's
+   * thread.
+   */
   public void maintainNow() {
     maintainer.runOnce();
   }

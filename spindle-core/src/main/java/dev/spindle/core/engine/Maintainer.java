@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Store housekeeping: rescues tasks whose lease expired (their worker died or hung), expires tasks
- * past their deadline, and purges finished tasks past the retention period.
+ * past their deadline, makes tasks READY whose dependencies are done, and purges finished tasks
+ * past the retention period.
  */
 final class Maintainer extends PeriodicService {
   private static final Logger log = LoggerFactory.getLogger(Maintainer.class);
@@ -61,7 +62,13 @@ final class Maintainer extends PeriodicService {
     if (!settings.retention().isZero()) {
       store.purgeFinished(now.minus(settings.retention()), BATCH);
     }
-    if (requeued > 0) {
+    int promoted = 0;
+    int n;
+    do {
+      n = store.promoteWaiting(BATCH);
+      promoted += n;
+    } while (n == BATCH);
+    if (requeued > 0 || promoted > 0) {
       wakeDispatchers.run();
     }
   }

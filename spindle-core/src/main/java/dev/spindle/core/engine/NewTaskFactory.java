@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -74,7 +76,9 @@ public final class NewTaskFactory {
     }
     Optional<String> key = request.idempotencyKey().map(NewTaskFactory::idempotencyKey);
     String payload = payloadJson(request);
-    String fingerprint = key.isPresent() ? fingerprint(type, queue, priority, payload) : "";
+    List<Long> dependsOn = dependsOn(request.dependsOn());
+    String fingerprint =
+        key.isPresent() ? fingerprint(type, queue, priority, payload, dependsOn) : "";
     return new NewTask(
         type,
         queue,
@@ -86,7 +90,34 @@ public final class NewTaskFactory {
         timeout,
         key,
         fingerprint,
-        now);
+        now,
+        dependsOn);
+  }
+
+  /** Distinct ids in the order given; null, zero or negative ids are refused. */
+  private static List<Long> dependsOn(List<Long> ids) {
+    if (ids == null) {
+      throw new InvalidTaskException("dependsOn", "must be a list of task ids, was null");
+    }
+    if (ids.size() > TaskLimits.MAX_DEPENDENCIES) {
+      throw new InvalidTaskException(
+          "dependsOn",
+          "lists "
+              + ids.size()
+              + " tasks; at most "
+              + TaskLimits.MAX_DEPENDENCIES
+              + " are allowed");
+    }
+    LinkedHashSet<Long> distinct = new LinkedHashSet<>();
+    for (int i = 0; i < ids.size(); i++) {
+      Long id = ids.get(i);
+      if (id == null || id < 1) {
+        throw new InvalidTaskException(
+            "dependsOn", "[" + i + "] must be a task id (a positive number), was " + id);
+      }
+      distinct.add(id);
+    }
+    return List.copyOf(distinct);
   }
 
   private static String name(String field, String value) {
@@ -189,11 +220,15 @@ public final class NewTaskFactory {
     }
   }
 
-  private static String fingerprint(String type, String queue, int priority, String payload) {
+  private static String fingerprint(
+      String type, String queue, int priority, String payload, List<Long> dependsOn) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       sha.update((type + '\n' + queue + '\n' + priority + '\n').getBytes(StandardCharsets.UTF_8));
       sha.update(payload.getBytes(StandardCharsets.UTF_8));
+      if (!dependsOn.isEmpty()) {
+        sha.update(("\n" + dependsOn.stream().sorted().toList()).getBytes(StandardCharsets.UTF_8));
+      }
       return HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every Java platform", e);

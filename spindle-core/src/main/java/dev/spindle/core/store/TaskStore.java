@@ -30,6 +30,10 @@ public interface TaskStore extends AutoCloseable {
    * fingerprint the whole batch fails with {@link IdempotencyConflictException}. Repeats of one key
    * inside the batch are treated the same way.
    *
+   * <p>A task with {@link NewTask#dependsOn()} is stored WAITING while any of those tasks exists
+   * and is not final, READY otherwise; the store remembers the ids for {@link
+   * TaskInfo#dependsOn()}.
+   *
    * @return one result per input task, in input order
    */
   List<Enqueued> enqueue(List<NewTask> tasks);
@@ -59,12 +63,22 @@ public interface TaskStore extends AutoCloseable {
    */
   RescueResult rescueExpired(Instant now, int limit);
 
-  /** Marks READY tasks whose deadline is before {@code now} as EXPIRED; returns how many. */
+  /**
+   * Marks READY and WAITING tasks whose deadline is before {@code now} as EXPIRED; returns how
+   * many.
+   */
   int expireOverdue(Instant now, int limit);
 
   /**
-   * Cancels tasks: a waiting task becomes CANCELLED at once; a RUNNING one gets its cancel flag
-   * set, which the holder of the lease learns from its next heartbeat.
+   * Makes WAITING tasks READY once every task they depend on is final or no longer exists.
+   *
+   * @return how many tasks became READY (at most {@code limit})
+   */
+  int promoteWaiting(int limit);
+
+  /**
+   * Cancels tasks: a WAITING or READY task becomes CANCELLED at once; a RUNNING one gets its cancel
+   * flag set, which the holder of the lease learns from its next heartbeat.
    *
    * @return one result per id, in input order
    */

@@ -2,6 +2,7 @@ package dev.spindle.core.task;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -21,6 +22,7 @@ import java.util.Optional;
  * @param idempotencyKey if present, unique across the store
  * @param fingerprint digest of what the submitter sent, compared when an idempotency key repeats
  * @param createdAt submission time
+ * @param dependsOn tasks that must be final before this one is READY; empty for most tasks
  */
 public record NewTask(
     String type,
@@ -33,7 +35,8 @@ public record NewTask(
     Duration timeout,
     Optional<String> idempotencyKey,
     String fingerprint,
-    Instant createdAt) {
+    Instant createdAt,
+    List<Long> dependsOn) {
 
   public NewTask {
     Objects.requireNonNull(type, "type");
@@ -45,5 +48,34 @@ public record NewTask(
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     Objects.requireNonNull(fingerprint, "fingerprint");
     Objects.requireNonNull(createdAt, "createdAt");
+    dependsOn = List.copyOf(dependsOn);
+  }
+
+  /** A task without dependencies. */
+  public NewTask(
+      String type,
+      String queue,
+      String payloadJson,
+      int priority,
+      Instant runAt,
+      Optional<Instant> deadline,
+      int maxAttempts,
+      Duration timeout,
+      Optional<String> idempotencyKey,
+      String fingerprint,
+      Instant createdAt) {
+    this(
+        type,
+        queue,
+        payloadJson,
+        priority,
+        runAt,
+        deadline,
+        maxAttempts,
+        timeout,
+        idempotencyKey,
+        fingerprint,
+        createdAt,
+        List.of());
   }
 }

@@ -1,6 +1,7 @@
 package dev.spindle.core.task;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -9,6 +10,7 @@ import java.util.Optional;
  * @param attempts attempts started so far (a claim counts one)
  * @param leaseOwner the worker holding the lease while RUNNING
  * @param progress the last progress the handler reported, as JSON
+ * @param dependsOn the tasks this one waited or waits for
  */
 public record TaskInfo(
     long id,
@@ -29,7 +31,12 @@ public record TaskInfo(
     Optional<String> idempotencyKey,
     Optional<String> progress,
     Optional<String> leaseOwner,
-    boolean cancelRequested) {
+    boolean cancelRequested,
+    List<Long> dependsOn) {
+
+  public TaskInfo {
+    dependsOn = List.copyOf(dependsOn);
+  }
 
   /** The same task with SCHEDULED in place of READY when its run time is still ahead of now. */
   public TaskInfo asOf(Instant now) {
@@ -59,6 +66,7 @@ public record TaskInfo(
         idempotencyKey,
         progress,
         leaseOwner,
-        cancelRequested);
+        cancelRequested,
+        dependsOn);
   }
 }

@@ -98,9 +98,42 @@ final class EnqueueWrite implements WriteOp<List<Enqueued>> {
       insert.setLong(10, task.timeout().toMillis());
       TaskRows.setOptionalString(insert, 11, task.idempotencyKey());
       insert.setString(12, task.fingerprint());
+      insert.setString(13, waitsForAny(session, task.dependsOn()) ? "WAITING" : "READY");
       insert.addBatch();
       results[i] = new Enqueued(id, true);
     }
     WriterSession.executeBatch(insert);
+    insertDependencies(session, indexes, results);
+  }
+
+  private static boolean waitsForAny(WriterSession session, List<Long> parents)
+      throws SQLException {
+    if (parents.isEmpty()) {
+      return false;
+    }
+    PreparedStatement count = session.statement("count_unfinished");
+    count.setString(1, TaskRows.jsonArray(parents));
+    try (ResultSet rs = count.executeQuery()) {
+      return rs.next() && rs.getLong(1) > 0;
+    }
+  }
+
+  private void insertDependencies(WriterSession session, List<Integer> indexes, Enqueued[] results)
+      throws SQLException {
+    PreparedStatement dep = null;
+    for (int i : indexes) {
+      for (long parent : tasks.get(i).dependsOn()) {
+        if (dep == null) {
+          dep = session.statement("insert_dependency");
+          dep.clearBatch();
+        }
+        dep.setLong(1, results[i].id());
+        dep.setLong(2, parent);
+        dep.addBatch();
+      }
+    }
+    if (dep != null) {
+      WriterSession.executeBatch(dep);
+    }
   }
 }

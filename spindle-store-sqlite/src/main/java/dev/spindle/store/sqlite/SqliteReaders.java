@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.stream.Collectors;
 
 /**
  * Answers get, list and stats on a small pool of read-only connections. In WAL mode readers see the
@@ -57,7 +56,7 @@ final class SqliteReaders implements AutoCloseable {
     if (ids.isEmpty()) {
       return List.of();
     }
-    String idArray = ids.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
+    String idArray = TaskRows.jsonArray(ids);
     Map<Long, TaskInfo> found =
         read(
             "get " + ids.size() + " tasks",
@@ -91,11 +90,14 @@ final class SqliteReaders implements AutoCloseable {
           PreparedStatement ps = reader.statement("list");
           setOptional(ps, 1, filter.queue());
           Optional<TaskState> state = filter.state();
-          boolean waiting = state.isPresent() && state.get().isWaiting();
-          setOptional(ps, 2, state.map(s -> waiting ? TaskState.READY.name() : s.name()));
+          // SCHEDULED and READY are both stored READY, told apart by run_at.
+          boolean splitReady =
+              state.isPresent()
+                  && (state.get() == TaskState.SCHEDULED || state.get() == TaskState.READY);
+          setOptional(ps, 2, state.map(s -> splitReady ? TaskState.READY.name() : s.name()));
           setOptional(ps, 3, filter.type());
           ps.setLong(4, page.afterId().orElse(Long.MAX_VALUE));
-          if (waiting) {
+          if (splitReady) {
             ps.setLong(5, TaskRows.millis(filter.now()));
             ps.setInt(6, state.get() == TaskState.SCHEDULED ? 1 : 0);
           } else {

@@ -162,6 +162,11 @@ public final class SqliteTaskStore implements TaskStore {
   }
 
   @Override
+  public int promoteWaiting(int limit) {
+    return writer.execute("promote waiting tasks", HousekeepingWrites.promoteWaiting(limit));
+  }
+
+  @Override
   public List<CancelResult> cancel(List<Long> ids, Instant now) {
     if (ids.isEmpty()) {
       return List.of();

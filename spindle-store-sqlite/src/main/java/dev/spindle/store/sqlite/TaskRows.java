@@ -7,6 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Converts between rows of {@code spindle_task} and Java values; times are epoch millis. */
@@ -69,6 +71,32 @@ final class TaskRows {
         optionalString(rs, "idempotency_key"),
         optionalString(rs, "progress"),
         optionalString(rs, "lease_owner"),
-        rs.getInt("cancel_requested") != 0);
+        rs.getInt("cancel_requested") != 0,
+        ids(rs.getString("depends_on")));
+  }
+
+  /** Ids as a JSON array, for {@code json_each}. */
+  static String jsonArray(List<Long> ids) {
+    StringBuilder b = new StringBuilder(ids.size() * 8).append('[');
+    for (int i = 0; i < ids.size(); i++) {
+      if (i > 0) {
+        b.append(',');
+      }
+      b.append(ids.get(i).longValue());
+    }
+    return b.append(']').toString();
+  }
+
+  /** Reads a JSON array of ids written by {@code json_group_array}. */
+  static List<Long> ids(String jsonArray) {
+    if (jsonArray == null || jsonArray.length() <= 2) {
+      return List.of();
+    }
+    String[] parts = jsonArray.substring(1, jsonArray.length() - 1).split(",");
+    List<Long> ids = new ArrayList<>(parts.length);
+    for (String part : parts) {
+      ids.add(Long.parseLong(part.strip()));
+    }
+    return ids;
   }
 }

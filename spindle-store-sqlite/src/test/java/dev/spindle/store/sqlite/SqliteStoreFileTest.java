@@ -116,9 +116,45 @@ class SqliteStoreFileTest {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getInt(1)).isEqualTo(1);
       assertThat(rs.getString(2)).isEqualTo("001_initial.sql");
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(2);
+      assertThat(rs.getString(2)).isEqualTo("002_dependencies.sql");
       assertThat(rs.next()).as("one row per migration").isFalse();
     }
-    assertThat(SqliteMigrator.latestVersion()).isEqualTo(1);
+    assertThat(SqliteMigrator.latestVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void fileOfAnOlderSchemaIsMigratedOnOpenAndKeepsItsTasks() throws Exception {
+    long id;
+    try (SqliteTaskStore store = SqliteTaskStore.open(db())) {
+      id =
+          store
+              .enqueue(List.of(NewTasks.task("q", ManualClock.startingAt2026().instant()).build()))
+              .get(0)
+              .id();
+    }
+    // Take the file back to schema 1, as the first release wrote it.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db());
+        Statement st = c.createStatement()) {
+      st.executeUpdate("DROP INDEX spindle_task_waiting");
+      st.executeUpdate("DROP TABLE spindle_task_dep");
+      st.executeUpdate("DELETE FROM spindle_schema_version WHERE version = 2");
+    }
+
+    try (SqliteTaskStore store = SqliteTaskStore.open(db())) {
+      assertThat(store.get(id)).isPresent();
+      long child =
+          store
+              .enqueue(
+                  List.of(
+                      NewTasks.task("q", ManualClock.startingAt2026().instant())
+                          .dependsOn(List.of(id))
+                          .build()))
+              .get(0)
+              .id();
+      assertThat(store.get(child).orElseThrow().state()).isEqualTo(TaskState.WAITING);
+    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.spindle.testkit.store.CancelRetryContract;
 import dev.spindle.testkit.store.ClaimOrderingContract;
 import dev.spindle.testkit.store.ConcurrencyContract;
 import dev.spindle.testkit.store.DeadlineContract;
+import dev.spindle.testkit.store.DependencyContract;
 import dev.spindle.testkit.store.EnqueueContract;
 import dev.spindle.testkit.store.LeaseContract;
 import dev.spindle.testkit.store.ListStatsContract;
@@ -62,6 +63,14 @@ class SqliteTaskStoreContractTest {
 
   @Nested
   class ListStats extends ListStatsContract {
+    @Override
+    protected TaskStore createStore() {
+      return newStore();
+    }
+  }
+
+  @Nested
+  class Dependency extends DependencyContract {
     @Override
     protected TaskStore createStore() {
       return newStore();

@@ -139,6 +139,80 @@ public abstract class EngineContract {
   }
 
   @Test
+  void handlerSplitsAJobAndAMergeTaskRunsWhenEveryPartIsDone() throws Exception {
+    Spindle s =
+        started(
+            builder(createStore())
+                .handler(
+                    "split",
+                    Integer.class,
+                    (n, ctx) -> {
+                      List<TaskRequest> parts = new ArrayList<>();
+                      for (int i = 1; i <= n; i++) {
+                        parts.add(TaskRequest.of("part", i));
+                      }
+                      List<Long> ids = ctx.submitAll(parts);
+                      return ctx.submit(TaskRequest.of("merge", null).withDependsOn(ids));
+                    })
+                .handler(
+                    "part",
+                    Integer.class,
+                    (i, ctx) -> {
+                      if (i == 3) {
+                        throw new NonRetryableException("part 3 fails for good");
+                      }
+                      return i * 10;
+                    })
+                .handler(
+                    "merge",
+                    Object.class,
+                    (ignored, ctx) -> {
+                      int sum = 0;
+                      int failed = 0;
+                      for (TaskInfo part : ctx.dependencies()) {
+                        if (part.state() == TaskState.SUCCEEDED) {
+                          sum += Integer.parseInt(part.resultJson().orElseThrow());
+                        } else {
+                          failed++;
+                        }
+                      }
+                      return Map.of("sum", sum, "failed", failed);
+                    }));
+    long split = s.submit("split", 4);
+    long merge = s.result(awaitFinal(s, split).id(), Long.class).orElseThrow();
+    TaskInfo waiting = s.get(merge).orElseThrow();
+    assertThat(waiting.dependsOn()).hasSize(4);
+    for (long part : waiting.dependsOn()) {
+      awaitFinal(s, part);
+    }
+    assertThat(s.get(merge).orElseThrow().state()).isEqualTo(TaskState.WAITING);
+
+    s.maintainNow(); // promotes tasks whose dependencies are done
+
+    assertThat(awaitFinal(s, merge).state()).isEqualTo(TaskState.SUCCEEDED);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> result = s.result(merge, Map.class).orElseThrow();
+    assertThat(result).containsEntry("sum", 70).containsEntry("failed", 1);
+  }
+
+  @Test
+  void dependingOnATaskThatDoesNotExistIsRefusedAndWritesNothing() throws Exception {
+    Spindle s = started(builder(createStore()).handler("t", String.class, (p, ctx) -> p));
+    long real = s.submit("t", "x");
+
+    assertThatThrownBy(
+            () ->
+                s.submitAll(
+                    List.of(
+                        TaskRequest.of("t", "a"),
+                        TaskRequest.of("t", "b").withDependsOn(real, 999_999L))))
+        .isInstanceOf(InvalidTaskException.class)
+        .hasMessageContaining("dependsOn")
+        .hasMessageContaining("999999");
+    assertThat(s.list(new PageRequest(10, java.util.Optional.empty())).items()).hasSize(1);
+  }
+
+  @Test
   void higherPriorityRunsFirstThenOlderFirst() throws Exception {
     List<String> order = new CopyOnWriteArrayList<>();
     Spindle s =

@@ -3,6 +3,7 @@ package dev.spindle.testkit.store;
 import dev.spindle.core.task.NewTask;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -31,6 +32,7 @@ public final class NewTasks {
     private Optional<String> idempotencyKey = Optional.empty();
     private String fingerprint;
     private Instant createdAt;
+    private List<Long> dependsOn = List.of();
 
     private Builder(String queue, Instant now) {
       this.queue = Objects.requireNonNull(queue);
@@ -94,6 +96,11 @@ public final class NewTasks {
       return this;
     }
 
+    public Builder dependsOn(List<Long> parents) {
+      this.dependsOn = parents;
+      return this;
+    }
+
     public NewTask build() {
       String fp = fingerprint != null ? fingerprint : type + "|" + queue + "|" + payloadJson;
       return new NewTask(
@@ -107,7 +114,8 @@ public final class NewTasks {
           timeout,
           idempotencyKey,
           fp,
-          createdAt);
+          createdAt,
+          dependsOn);
     }
   }
 }

@@ -21,17 +21,44 @@ UPDATE spindle_task SET state = 'EXPIRED', finished_at = ?1
                WHERE state = 'READY' AND deadline IS NOT NULL AND deadline < ?1
                LIMIT ?2)
 
+-- A waiting task's deadline is checked here only: waiting tasks are few and never claimed.
+-- name: expire_overdue_waiting
+UPDATE spindle_task SET state = 'EXPIRED', finished_at = ?1
+ WHERE id IN (SELECT id FROM spindle_task INDEXED BY spindle_task_waiting
+               WHERE state = 'WAITING' AND deadline IS NOT NULL AND deadline < ?1
+               LIMIT ?2)
+
+-- A parent that no longer exists (purged) counts as final.
+-- name: promote_waiting
+UPDATE spindle_task SET state = 'READY'
+ WHERE id IN (SELECT t.id FROM spindle_task t INDEXED BY spindle_task_waiting
+               WHERE t.state = 'WAITING'
+                 AND NOT EXISTS (SELECT 1 FROM spindle_task_dep d
+                                   JOIN spindle_task p ON p.id = d.parent
+                                  WHERE d.child = t.id
+                                    AND p.state IN ('WAITING', 'READY', 'RUNNING'))
+               LIMIT ?1)
+
+-- Same rows as purge_finished below, in the same transaction: their dependency rows go first.
+-- name: purge_finished_dependencies
+DELETE FROM spindle_task_dep
+ WHERE child IN (SELECT id FROM spindle_task
+                  WHERE state IN ('SUCCEEDED', 'CANCELLED', 'EXPIRED') AND finished_at < ?1
+                  ORDER BY id
+                  LIMIT ?2)
+
 -- name: purge_finished
 DELETE FROM spindle_task
  WHERE id IN (SELECT id FROM spindle_task
                WHERE state IN ('SUCCEEDED', 'CANCELLED', 'EXPIRED') AND finished_at < ?1
+               ORDER BY id
                LIMIT ?2)
 
 -- name: state_of
 SELECT state FROM spindle_task WHERE id = ?1
 
 -- name: cancel_waiting
-UPDATE spindle_task SET state = 'CANCELLED', finished_at = ?1 WHERE id = ?2 AND state = 'READY'
+UPDATE spindle_task SET state = 'CANCELLED', finished_at = ?1 WHERE id = ?2 AND state IN ('READY', 'WAITING')
 
 -- name: request_cancel
 UPDATE spindle_task SET cancel_requested = 1 WHERE id = ?1 AND state = 'RUNNING'

@@ -3,7 +3,9 @@
 -- name: get_by_ids
 SELECT id, type, queue, state, priority, payload, result, last_error, attempts, max_attempts,
        created_at, run_at, deadline, started_at, finished_at, idempotency_key, progress,
-       lease_owner, cancel_requested
+       lease_owner, cancel_requested,
+       (SELECT json_group_array(d.parent) FROM spindle_task_dep d
+         WHERE d.child = spindle_task.id) AS depends_on
   FROM spindle_task
  WHERE id IN (SELECT value FROM json_each(?1))
 
@@ -13,7 +15,9 @@ SELECT id, type, queue, state, priority, payload, result, last_error, attempts, 
 -- name: list
 SELECT id, type, queue, state, priority, payload, result, last_error, attempts, max_attempts,
        created_at, run_at, deadline, started_at, finished_at, idempotency_key, progress,
-       lease_owner, cancel_requested
+       lease_owner, cancel_requested,
+       (SELECT json_group_array(d.parent) FROM spindle_task_dep d
+         WHERE d.child = spindle_task.id) AS depends_on
   FROM spindle_task
  WHERE id < ?4
    AND (?1 IS NULL OR queue = ?1)

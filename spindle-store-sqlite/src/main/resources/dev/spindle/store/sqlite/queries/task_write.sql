@@ -4,7 +4,16 @@
 -- name: insert
 INSERT INTO spindle_task (id, type, queue, state, priority, payload, max_attempts, created_at,
                           run_at, deadline, timeout_ms, idempotency_key, fingerprint)
-VALUES (?1, ?2, ?3, 'READY', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+VALUES (?1, ?2, ?3, ?13, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+
+-- name: insert_dependency
+INSERT OR IGNORE INTO spindle_task_dep (child, parent) VALUES (?1, ?2)
+
+-- How many of the given ids (a JSON array) name a task that exists and is not final yet.
+-- name: count_unfinished
+SELECT count(*) FROM spindle_task
+ WHERE id IN (SELECT value FROM json_each(?1))
+   AND state IN ('WAITING', 'READY', 'RUNNING')
 
 -- name: find_by_idempotency_key
 SELECT id, fingerprint FROM spindle_task WHERE idempotency_key = ?1
