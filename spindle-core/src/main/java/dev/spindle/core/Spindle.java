@@ -167,12 +167,19 @@ public final class Spindle implements AutoCloseable {
     for (TaskInfo found : store.get(List.copyOf(wanted))) {
       wanted.remove(found.id());
     }
-    if (!wanted.isEmpty()) {
-      throw new InvalidTaskException(
-          "dependsOn",
-          "names tasks that do not exist: "
-              + wanted.stream().limit(10).toList()
-              + (wanted.size() > 10 ? " and " + (wanted.size() - 10) + " more" : ""));
+    if (wanted.isEmpty()) {
+      return;
+    }
+    for (int i = 0; i < tasks.size(); i++) {
+      List<Long> missing = tasks.get(i).dependsOn().stream().filter(wanted::contains).toList();
+      if (!missing.isEmpty()) {
+        String field = tasks.size() == 1 ? "dependsOn" : "tasks[" + i + "].dependsOn";
+        throw new InvalidTaskException(
+            field,
+            "names tasks that do not exist: "
+                + missing.stream().limit(10).toList()
+                + (missing.size() > 10 ? " and " + (missing.size() - 10) + " more" : ""));
+      }
     }
   }
 
@@ -261,6 +268,11 @@ public final class Spindle implements AutoCloseable {
 
   public boolean resume(String queue) {
     return engine.resume(queue);
+  }
+
+  /** True if the queue is paused on this instance. */
+  public boolean isPaused(String queue) {
+    return engine.isPaused(queue);
   }
 
   /** Tasks running on this instance, by queue. */

@@ -110,6 +110,12 @@ public final class Engine {
     return d != null;
   }
 
+  /** True if the queue is paused on this instance; false for an unknown queue. */
+  public boolean isPaused(String queue) {
+    QueueDispatcher d = dispatchers.get(queue);
+    return d != null && d.isPaused();
+  }
+
   public boolean resume(String queue) {
     QueueDispatcher d = dispatchers.get(queue);
     if (d != null) {

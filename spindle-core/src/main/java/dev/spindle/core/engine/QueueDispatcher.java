@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ final class QueueDispatcher implements AutoCloseable {
   private final AttemptRunner runner;
   private final SpindleListener listener;
   private final Semaphore slots;
+  private final AtomicInteger running = new AtomicInteger();
   private final WakeSignal signal = new WakeSignal();
   private final Thread thread;
   private volatile boolean stopping;
@@ -73,8 +75,13 @@ final class QueueDispatcher implements AutoCloseable {
     signal.wake();
   }
 
+  boolean isPaused() {
+    return paused;
+  }
+
+  /** Attempts of this queue running now (slots held for a claim in flight do not count). */
   int busy() {
-    return concurrency - slots.availablePermits();
+    return running.get();
   }
 
   private void loop() {
@@ -119,7 +126,13 @@ final class QueueDispatcher implements AutoCloseable {
                 queue, settings.workerId(), want, now, now.plus(settings.leaseDuration())));
     listener.claimed(queue, want, claimed.size());
     for (ClaimedTask task : claimed) {
-      runner.start(task, slots::release);
+      running.incrementAndGet();
+      runner.start(
+          task,
+          () -> {
+            running.decrementAndGet();
+            slots.release();
+          });
     }
     return claimed.size();
   }

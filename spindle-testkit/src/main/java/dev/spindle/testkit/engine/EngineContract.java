@@ -213,6 +213,35 @@ public abstract class EngineContract {
   }
 
   @Test
+  void busyCountsRunningAttemptsPerQueueAndPauseIsReported() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Spindle s =
+        started(
+            builder(createStore())
+                .queue("other", 8)
+                .handler(
+                    "block",
+                    String.class,
+                    (p, ctx) -> {
+                      started.countDown();
+                      release.await();
+                      return p;
+                    }));
+    assertThat(s.busy()).containsEntry("default", 0).containsEntry("other", 0);
+
+    long id = s.submit("block", "x");
+    await(started);
+    assertThat(s.busy()).containsEntry("default", 1).containsEntry("other", 0);
+    assertThat(s.pause("other")).isTrue();
+    assertThat(s.isPaused("other")).isTrue();
+    assertThat(s.isPaused("default")).isFalse();
+
+    release.countDown();
+    awaitFinal(s, id);
+  }
+
+  @Test
   void higherPriorityRunsFirstThenOlderFirst() throws Exception {
     List<String> order = new CopyOnWriteArrayList<>();
     Spindle s =
