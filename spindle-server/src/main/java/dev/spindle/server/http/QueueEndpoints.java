@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code /v1/queues}: counts per queue and state, busy workers, and pause/resume. Pausing stops
@@ -20,7 +19,6 @@ public final class QueueEndpoints {
   private final Spindle spindle;
   private final Set<String> served;
   private final JsonReplies replies;
-  private final Set<String> paused = ConcurrentHashMap.newKeySet();
 
   public QueueEndpoints(Spindle spindle, Set<String> served, JsonReplies replies) {
     this.spindle = spindle;
@@ -49,7 +47,7 @@ public final class QueueEndpoints {
             g.writeStartObject();
             g.writeStringField("name", q.getKey());
             g.writeBooleanField("served", served.contains(q.getKey()));
-            g.writeBooleanField("paused", paused.contains(q.getKey()));
+            g.writeBooleanField("paused", spindle.isPaused(q.getKey()));
             g.writeNumberField("busy", busy.getOrDefault(q.getKey(), 0));
             g.writeObjectFieldStart("counts");
             for (TaskState state : TaskState.values()) {
@@ -66,20 +64,14 @@ public final class QueueEndpoints {
   /** {@code POST /v1/queues/{queue}/pause}. */
   public void pause(ServerRequest req, ServerResponse res) {
     String queue = servedQueue(req);
-    synchronized (paused) {
-      spindle.pause(queue);
-      paused.add(queue);
-    }
+    spindle.pause(queue);
     answer(res, queue);
   }
 
   /** {@code POST /v1/queues/{queue}/resume}. */
   public void resume(ServerRequest req, ServerResponse res) {
     String queue = servedQueue(req);
-    synchronized (paused) {
-      spindle.resume(queue);
-      paused.remove(queue);
-    }
+    spindle.resume(queue);
     answer(res, queue);
   }
 
@@ -90,7 +82,7 @@ public final class QueueEndpoints {
         g -> {
           g.writeStartObject();
           g.writeStringField("name", queue);
-          g.writeBooleanField("paused", paused.contains(queue));
+          g.writeBooleanField("paused", spindle.isPaused(queue));
           g.writeEndObject();
         });
   }
