@@ -40,18 +40,20 @@ UPDATE spindle_task SET state = 'READY'
                LIMIT ?1)
 
 -- Same rows as purge_finished below, in the same transaction: their dependency rows go first.
+-- Both walk the purge index in its own order: ordering by id would make the planner scan the
+-- whole table, results and all.
 -- name: purge_finished_dependencies
 DELETE FROM spindle_task_dep
- WHERE child IN (SELECT id FROM spindle_task
+ WHERE child IN (SELECT id FROM spindle_task INDEXED BY spindle_task_purge
                   WHERE state IN ('SUCCEEDED', 'CANCELLED', 'EXPIRED') AND finished_at < ?1
-                  ORDER BY id
+                  ORDER BY finished_at, id
                   LIMIT ?2)
 
 -- name: purge_finished
 DELETE FROM spindle_task
- WHERE id IN (SELECT id FROM spindle_task
+ WHERE id IN (SELECT id FROM spindle_task INDEXED BY spindle_task_purge
                WHERE state IN ('SUCCEEDED', 'CANCELLED', 'EXPIRED') AND finished_at < ?1
-               ORDER BY id
+               ORDER BY finished_at, id
                LIMIT ?2)
 
 -- name: state_of
