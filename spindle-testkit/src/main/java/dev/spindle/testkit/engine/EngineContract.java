@@ -574,6 +574,7 @@ public abstract class EngineContract {
   @Test
   void workerThatLostItsLeaseStopsAndCannotCompleteTheTask() throws Exception {
     CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch firstRunEnded = new CountDownLatch(1);
     AtomicBoolean sawCancel = new AtomicBoolean();
     AtomicInteger calls = new AtomicInteger();
     Spindle s =
@@ -591,6 +592,8 @@ public abstract class EngineContract {
                         new CountDownLatch(1).await();
                       } catch (InterruptedException e) {
                         sawCancel.set(ctx.isCancelled());
+                      } finally {
+                        firstRunEnded.countDown();
                       }
                       return "first run, too late";
                     }));
@@ -604,6 +607,7 @@ public abstract class EngineContract {
     // again.
     s.heartbeatNow();
     TaskInfo done = awaitFinal(s, id);
+    await(firstRunEnded); // the rescued run may finish before the stopped one has unwound
 
     assertThat(sawCancel).isTrue();
     assertThat(done.state()).isEqualTo(TaskState.SUCCEEDED);
