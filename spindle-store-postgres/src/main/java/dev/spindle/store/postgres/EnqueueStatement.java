@@ -1,0 +1,211 @@
+package dev.spindle.store.postgres;
+
+import dev.spindle.core.store.Enqueued;
+import dev.spindle.core.store.IdempotencyConflictException;
+import dev.spindle.core.store.StoreException;
+import dev.spindle.core.task.NewTask;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes a batch of new tasks with one statement (the {@code enqueue} query), on whatever
+ * connection it is given: the store's own, or a caller's inside the caller's transaction.
+ *
+ * <p>Repeats of a key inside the batch are resolved here, before anything is written. A key already
+ * held by a stored task is detected by the statement ({@code ON CONFLICT DO NOTHING}); its holder
+ * is then looked up, and a different fingerprint fails the batch, which the caller rolls back. So a
+ * batch with keys must run in a transaction; one without is a single statement.
+ */
+final class EnqueueStatement {
+  private final PostgresQueries queries;
+  private final StoreSchema schema;
+  private final boolean notify;
+  private final QueueAnnouncer announcer;
+
+  EnqueueStatement(
+      PostgresQueries queries, StoreSchema schema, boolean notify, QueueAnnouncer announcer) {
+    this.queries = queries;
+    this.schema = schema;
+    this.notify = notify;
+    this.announcer = announcer;
+  }
+
+  static boolean hasKeys(List<NewTask> tasks) {
+    for (NewTask t : tasks) {
+      if (t.idempotencyKey().isPresent()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Writes the batch on {@code c}. In a caller's transaction every queue with due tasks is
+   * announced (the notification is delivered only if the caller commits); otherwise the announcer
+   * decides, see {@link QueueAnnouncer}.
+   */
+  List<Enqueued> write(Connection c, List<NewTask> tasks, boolean callersTransaction)
+      throws SQLException {
+    Enqueued[] results = new Enqueued[tasks.size()];
+    Map<String, Integer> firstIndexOfKey = new HashMap<>();
+    List<NewTask> toWrite = new ArrayList<>(tasks.size());
+    List<Integer> writtenIndex = new ArrayList<>(tasks.size());
+    for (int i = 0; i < tasks.size(); i++) {
+      NewTask task = tasks.get(i);
+      if (task.idempotencyKey().isPresent()) {
+        String key = task.idempotencyKey().get();
+        Integer first = firstIndexOfKey.putIfAbsent(key, i);
+        if (first != null) {
+          if (!tasks.get(first).fingerprint().equals(task.fingerprint())) {
+            throw new IdempotencyConflictException(key, -1);
+          }
+          continue; // resolved below, once the first occurrence has its id
+        }
+      }
+      toWrite.add(task);
+      writtenIndex.add(i);
+    }
+    String[] notifyQueues = new String[0];
+    if (notify) {
+      Set<String> due = dueQueues(toWrite);
+      notifyQueues = callersTransaction ? due.toArray(String[]::new) : announcer.admit(due);
+    }
+    Map<String, Integer> taken = insert(c, toWrite, writtenIndex, notifyQueues, results);
+    if (!taken.isEmpty()) {
+      resolveTakenKeys(c, taken, tasks, results);
+    }
+    for (int i = 0; i < tasks.size(); i++) {
+      if (results[i] == null) {
+        Enqueued first = results[firstIndexOfKey.get(tasks.get(i).idempotencyKey().get())];
+        results[i] = new Enqueued(first.id(), false);
+      }
+    }
+    return List.of(results);
+  }
+
+  /** Queues that get tasks due at once; a task with dependencies may wait, so it is left out. */
+  private static Set<String> dueQueues(List<NewTask> tasks) {
+    Set<String> queues = new LinkedHashSet<>();
+    for (NewTask t : tasks) {
+      if (t.dependsOn().isEmpty() && !t.runAt().isAfter(t.createdAt())) {
+        queues.add(t.queue());
+      }
+    }
+    return queues;
+  }
+
+  /** Inserts the tasks; returns the keys found taken, with the batch index that asked for each. */
+  private Map<String, Integer> insert(
+      Connection c,
+      List<NewTask> tasks,
+      List<Integer> batchIndex,
+      String[] notifyQueues,
+      Enqueued[] results)
+      throws SQLException {
+    int n = tasks.size();
+    String[] types = new String[n];
+    String[] queues = new String[n];
+    String[] payloads = new String[n];
+    int[] priorities = new int[n];
+    long[] runAts = new long[n];
+    Long[] deadlines = new Long[n];
+    int[] maxAttempts = new int[n];
+    long[] timeouts = new long[n];
+    String[] keys = new String[n];
+    String[] fingerprints = new String[n];
+    long[] createdAts = new long[n];
+    List<long[]> deps = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      NewTask t = tasks.get(i);
+      types[i] = t.type();
+      queues[i] = t.queue();
+      payloads[i] = t.payloadJson();
+      priorities[i] = t.priority();
+      runAts[i] = t.runAt().toEpochMilli();
+      deadlines[i] = t.deadline().map(d -> d.toEpochMilli()).orElse(null);
+      maxAttempts[i] = t.maxAttempts();
+      timeouts[i] = t.timeout().toMillis();
+      keys[i] = t.idempotencyKey().orElse(null);
+      fingerprints[i] = t.fingerprint();
+      createdAts[i] = t.createdAt().toEpochMilli();
+      for (long parent : t.dependsOn()) {
+        deps.add(new long[] {i + 1, parent}); // WITH ORDINALITY counts from 1
+      }
+    }
+    long[] depOrds = new long[deps.size()];
+    long[] depParents = new long[deps.size()];
+    for (int i = 0; i < deps.size(); i++) {
+      depOrds[i] = deps.get(i)[0];
+      depParents[i] = deps.get(i)[1];
+    }
+    Map<String, Integer> taken = new HashMap<>();
+    // Dependencies make the statement look parents up in the hot table: plan it for its values.
+    try (NamedSql.Bound st = queries.get("enqueue").prepare(c, !deps.isEmpty())) {
+      st.set("types", types)
+          .set("queues", queues)
+          .set("payloads", payloads)
+          .set("priorities", priorities)
+          .set("run_ats", runAts)
+          .set("deadlines", deadlines)
+          .set("max_attempts", maxAttempts)
+          .set("timeouts", timeouts)
+          .set("keys", keys)
+          .set("fingerprints", fingerprints)
+          .set("created_ats", createdAts)
+          .set("dep_ords", depOrds)
+          .set("dep_parents", depParents)
+          .set("channel", schema.channel())
+          .set("notify_queues", notifyQueues);
+      try (ResultSet rs = st.statement().executeQuery()) {
+        int i = 0;
+        while (rs.next()) {
+          long id = rs.getLong(1);
+          int index = batchIndex.get(i);
+          if (rs.getBoolean(2)) {
+            results[index] = new Enqueued(id, true);
+          } else {
+            taken.put(keys[i], index);
+          }
+          i++;
+        }
+        if (i != n) {
+          throw new SQLException("enqueue returned " + i + " rows for " + n + " tasks");
+        }
+      }
+    }
+    return taken;
+  }
+
+  private void resolveTakenKeys(
+      Connection c, Map<String, Integer> taken, List<NewTask> tasks, Enqueued[] results)
+      throws SQLException {
+    try (NamedSql.Bound st = queries.get("find_idempotency_keys").prepare(c)) {
+      st.set("keys", taken.keySet().toArray(String[]::new));
+      try (ResultSet rs = st.statement().executeQuery()) {
+        while (rs.next()) {
+          String key = rs.getString(1);
+          long holder = rs.getLong(2);
+          int index = taken.remove(key);
+          if (!rs.getString(3).equals(tasks.get(index).fingerprint())) {
+            throw new IdempotencyConflictException(key, holder);
+          }
+          results[index] = new Enqueued(holder, false);
+        }
+      }
+    }
+    if (!taken.isEmpty()) {
+      throw new StoreException(
+          "idempotency keys "
+              + taken.keySet()
+              + " were released (their tasks purged) while this batch was written; nothing was"
+              + " written, submit the batch again");
+    }
+  }
+}

@@ -1,0 +1,185 @@
+-- Hot-path writes: enqueue, claim, complete, heartbeat. Each is one statement, so each call is
+-- one round trip and, outside a caller's transaction, its own transaction.
+-- Every change to a RUNNING task is fenced on its lease token.
+-- Parameters are named (:name); times travel as epoch milliseconds and are stored as timestamptz.
+--
+-- "-- plan: every execution" marks statements that look rows up in the task tables: they are
+-- planned anew on each execution, with the table's current size. A queue table's statistics are
+-- stale by nature, and a plan cached while the table was small (a fresh store) scans the whole
+-- table once it is large. Each of them finds rows by "id = ANY (array)" or an index-ordered
+-- LIMIT, which a fresh plan maps to an index scan whatever the statistics of the state column.
+
+-- Writes a batch. unnest(... WITH ORDINALITY) yields the rows in array order and nextval runs per
+-- row in that order, so ids increase in input order; the final SELECT maps them back by ordinal.
+-- A keyed task is written only if its key was free (ON CONFLICT waits for a concurrent writer of
+-- the same key to commit or roll back, then reports the key taken or free); the caller looks up
+-- the holder of every key that was taken. A task waits (WAITING) while any task it depends on is
+-- still in the hot table, i.e. not final. Due READY tasks of the queues in :notify_queues wake
+-- listening nodes: pg_notify delivers one notification per distinct payload per transaction, and
+-- only on commit. The count(*) over woken is what runs the pg_notify calls: a plain SELECT in WITH
+-- runs only if read. Its plan is cached: without dependencies it looks nothing up; a batch with
+-- dependencies is planned for its values (EnqueueStatement).
+-- name: enqueue
+WITH input AS MATERIALIZED (
+  SELECT nextval('{schema}.spindle_task_id_seq') AS id, u.*
+    FROM unnest(:types::text[], :queues::text[], :payloads::text[], :priorities::int[],
+                :run_ats::bigint[], :deadlines::bigint[], :max_attempts::int[],
+                :timeouts::bigint[], :keys::text[], :fingerprints::text[], :created_ats::bigint[])
+         WITH ORDINALITY AS u(type, queue, payload, priority, run_at_ms, deadline_ms,
+                              max_attempts, timeout_ms, idempotency_key, fingerprint,
+                              created_at_ms, ord)
+),
+keyed AS (
+  INSERT INTO {schema}.spindle_idempotency_key (key, fingerprint, task_id)
+  SELECT idempotency_key, fingerprint, id FROM input WHERE idempotency_key IS NOT NULL
+  ON CONFLICT (key) DO NOTHING
+  RETURNING task_id
+),
+fresh AS (
+  SELECT * FROM input
+   WHERE idempotency_key IS NULL OR id IN (SELECT task_id FROM keyed)
+),
+dep AS (
+  SELECT f.id AS child, d.parent
+    FROM unnest(:dep_ords::bigint[], :dep_parents::bigint[]) AS d(ord, parent)
+    JOIN fresh f ON f.ord = d.ord
+),
+inserted AS (
+  INSERT INTO {schema}.spindle_task
+         (id, type, queue, state, priority, payload, max_attempts, created_at, run_at, deadline,
+          timeout_ms, idempotency_key, fingerprint)
+  SELECT f.id, f.type, f.queue,
+         CASE WHEN EXISTS (SELECT 1 FROM dep d JOIN {schema}.spindle_task p ON p.id = d.parent
+                            WHERE d.child = f.id)
+              THEN 'WAITING' ELSE 'READY' END,
+         f.priority, f.payload, f.max_attempts, to_timestamp(f.created_at_ms / 1000.0),
+         to_timestamp(f.run_at_ms / 1000.0), to_timestamp(f.deadline_ms / 1000.0), f.timeout_ms,
+         f.idempotency_key, f.fingerprint
+    FROM fresh f
+  RETURNING queue, state, run_at <= created_at AS due
+),
+dep_rows AS (
+  INSERT INTO {schema}.spindle_task_dep (child, parent)
+  SELECT child, parent FROM dep
+  ON CONFLICT DO NOTHING
+),
+woken AS (
+  SELECT pg_notify(:channel::text, q.queue)
+    FROM (SELECT DISTINCT queue FROM inserted
+           WHERE state = 'READY' AND due AND queue = ANY(:notify_queues::text[])) q
+)
+SELECT i.id,
+       i.idempotency_key IS NULL OR i.id IN (SELECT task_id FROM keyed) AS created,
+       (SELECT count(*) FROM woken) AS woken
+  FROM input i
+ ORDER BY i.ord
+
+-- name: find_idempotency_keys
+-- plan: every execution
+SELECT key, task_id, fingerprint FROM {schema}.spindle_idempotency_key WHERE key = ANY(:keys::text[])
+
+-- Expires the queue's READY tasks past their deadline (they move to the history table), then
+-- leases due ones. Both lock with SKIP LOCKED, so concurrent claimers on any node never wait for
+-- each other and never receive the same task. One lease token (an InitPlan: evaluated once)
+-- serves the whole batch: together with the task id it fences the attempt. The picked ids are
+-- updated through "id = ANY (ARRAY(...))", a primary key lookup whatever the statistics say; a
+-- join with the CTE let the generic plan hash the whole hot table on every claim (measured: 11 ms
+-- instead of 1 ms with 20,000 tasks waiting). RETURNING yields rows in storage order; the caller
+-- sorts them into claim order.
+-- name: claim
+-- plan: every execution
+WITH overdue AS (
+  SELECT id FROM {schema}.spindle_task
+   WHERE queue = :queue AND state = 'READY' AND deadline IS NOT NULL
+     AND deadline < to_timestamp(:now / 1000.0)
+   LIMIT 1000
+   FOR UPDATE SKIP LOCKED
+),
+expired AS (
+  DELETE FROM {schema}.spindle_task t
+   WHERE t.id = ANY (ARRAY(SELECT id FROM overdue))
+  RETURNING t.*
+),
+expired_done AS (
+  INSERT INTO {schema}.spindle_task_done
+         (id, type, queue, state, priority, payload, result, last_error, attempts, max_attempts,
+          created_at, run_at, deadline, timeout_ms, started_at, finished_at, idempotency_key,
+          fingerprint, progress, lease_owner, lease_token, lease_until, cancel_requested)
+  SELECT id, type, queue, 'EXPIRED', priority, payload, result, last_error, attempts,
+         max_attempts, created_at, run_at, deadline, timeout_ms, started_at,
+         to_timestamp(:now / 1000.0), idempotency_key, fingerprint, progress, NULL, lease_token,
+         NULL, cancel_requested
+    FROM expired
+),
+picked AS (
+  SELECT id FROM {schema}.spindle_task
+   WHERE queue = :queue AND state = 'READY' AND run_at <= to_timestamp(:now / 1000.0)
+     AND (deadline IS NULL OR deadline >= to_timestamp(:now / 1000.0))
+   ORDER BY priority DESC, run_at, id
+   LIMIT :max
+   FOR UPDATE SKIP LOCKED
+)
+UPDATE {schema}.spindle_task t
+   SET state = 'RUNNING', attempts = t.attempts + 1, lease_owner = :worker,
+       lease_token = (SELECT nextval('{schema}.spindle_lease_token_seq')),
+       lease_until = to_timestamp(:lease_until / 1000.0), started_at = to_timestamp(:now / 1000.0),
+       cancel_requested = false
+ WHERE t.id = ANY (ARRAY(SELECT id FROM picked))
+RETURNING t.id, t.type, t.queue, t.payload, t.priority, t.attempts, t.max_attempts, t.lease_token,
+          t.created_at, t.run_at, t.deadline, t.timeout_ms
+
+-- Applies outcomes still held under their lease token. Final outcomes (SUCCEEDED, DEAD,
+-- CANCELLED) move the task to the history table; RETRY and RELEASED put it back to READY at its
+-- time (RELEASED uncounts the attempt). Returns the ids applied; the caller reports the rest
+-- fenced. :ids is sorted, so width_bucket, a binary search, finds each row's place in the arrays
+-- without a join whose plan would depend on the table's (stale) statistics.
+-- name: complete
+-- plan: every execution
+WITH finished AS (
+  DELETE FROM {schema}.spindle_task t
+   WHERE t.id = ANY (:ids::bigint[]) AND t.state = 'RUNNING'
+     AND t.lease_token = (:tokens::bigint[])[width_bucket(t.id, :ids::bigint[])]
+     AND (:kinds::text[])[width_bucket(t.id, :ids::bigint[])] IN ('SUCCEEDED', 'DEAD', 'CANCELLED')
+  RETURNING t.*, width_bucket(t.id, :ids::bigint[]) AS i
+),
+archived AS (
+  INSERT INTO {schema}.spindle_task_done
+         (id, type, queue, state, priority, payload, result, last_error, attempts, max_attempts,
+          created_at, run_at, deadline, timeout_ms, started_at, finished_at, idempotency_key,
+          fingerprint, progress, lease_owner, lease_token, lease_until, cancel_requested)
+  SELECT id, type, queue, (:kinds::text[])[i], priority, payload,
+         coalesce((:results::text[])[i], result), coalesce((:errors::text[])[i], last_error),
+         attempts, max_attempts, created_at, run_at, deadline, timeout_ms, started_at,
+         to_timestamp((:ats::bigint[])[i] / 1000.0), idempotency_key, fingerprint, progress, NULL,
+         lease_token, NULL, cancel_requested
+    FROM finished
+  RETURNING id
+),
+requeued AS (
+  UPDATE {schema}.spindle_task t
+     SET state = 'READY',
+         run_at = to_timestamp((:ats::bigint[])[width_bucket(t.id, :ids::bigint[])] / 1000.0),
+         last_error = coalesce((:errors::text[])[width_bucket(t.id, :ids::bigint[])], t.last_error),
+         attempts = t.attempts
+                    - CASE WHEN (:kinds::text[])[width_bucket(t.id, :ids::bigint[])] = 'RELEASED'
+                           THEN 1 ELSE 0 END,
+         lease_owner = NULL, lease_until = NULL
+   WHERE t.id = ANY (:ids::bigint[]) AND t.state = 'RUNNING'
+     AND t.lease_token = (:tokens::bigint[])[width_bucket(t.id, :ids::bigint[])]
+     AND (:kinds::text[])[width_bucket(t.id, :ids::bigint[])] IN ('RETRY', 'RELEASED')
+  RETURNING t.id
+)
+SELECT id FROM archived
+UNION ALL
+SELECT id FROM requeued
+
+-- Extends the leases the worker still holds; returns them with their cancel flag. The caller
+-- reports every other lease of the request lost. :ids is sorted (see complete).
+-- name: heartbeat
+-- plan: every execution
+UPDATE {schema}.spindle_task t
+   SET lease_until = to_timestamp(:lease_until / 1000.0),
+       progress = coalesce((:progress::text[])[width_bucket(t.id, :ids::bigint[])], t.progress)
+ WHERE t.id = ANY (:ids::bigint[]) AND t.state = 'RUNNING' AND t.lease_owner = :worker
+   AND t.lease_token = (:tokens::bigint[])[width_bucket(t.id, :ids::bigint[])]
+RETURNING t.id, t.cancel_requested

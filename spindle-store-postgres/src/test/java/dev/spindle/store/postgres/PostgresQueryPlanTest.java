@@ -1,0 +1,249 @@
+package dev.spindle.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spindle.core.store.ClaimRequest;
+import dev.spindle.core.store.ClaimedTask;
+import dev.spindle.core.store.Outcome;
+import dev.spindle.core.task.NewTask;
+import dev.spindle.testkit.ManualClock;
+import dev.spindle.testkit.store.NewTasks;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every statement finds its rows through an index, whatever the statistics say. A queue table's
+ * statistics are stale by nature: here both tables are analyzed while every task of the hot table
+ * is READY, then a batch is claimed, so the statistics claim that no task runs. No statement may
+ * then plan a scan of a whole task table, planned the way the store plans it: statements marked to
+ * be planned on every execution with real values, the others generically.
+ */
+class PostgresQueryPlanTest {
+  private static final ManualClock clock = ManualClock.startingAt2026();
+  private static final int TASKS = 20_000;
+  private static PostgresTaskStore store;
+  private static PostgresQueries queries;
+  private static long[] runningIds;
+  private static long[] runningTokens;
+  private static long now;
+
+  /** Binds realistic values to a statement. */
+  @FunctionalInterface
+  private interface Values {
+    void bind(NamedSql.Bound st) throws SQLException;
+  }
+
+  @BeforeAll
+  static void staleStatistics() throws Exception {
+    store = TestDatabase.openFresh();
+    queries = PostgresQueries.forSchema(new StoreSchema(store.options().schema()));
+    now = clock.instant().toEpochMilli();
+    List<NewTask> batch = new ArrayList<>();
+    for (int i = 0; i < TASKS; i++) {
+      batch.add(NewTasks.task("default", clock.instant()).payload("{\"i\":" + i + "}").build());
+      if (batch.size() == 1000) {
+        store.enqueue(batch);
+        batch.clear();
+      }
+    }
+    for (int i = 0; i < 5; i++) {
+      List<Outcome> outcomes = new ArrayList<>();
+      for (ClaimedTask t : claim(1000)) {
+        outcomes.add(new Outcome.Succeeded(t.id(), t.leaseToken(), "1", clock.instant()));
+      }
+      store.complete(outcomes);
+    }
+    sql("ANALYZE " + store.options().schema() + ".spindle_task");
+    sql("ANALYZE " + store.options().schema() + ".spindle_task_done");
+    List<ClaimedTask> running = new ArrayList<>(claim(256));
+    running.sort((a, b) -> Long.compare(a.id(), b.id()));
+    runningIds = running.stream().mapToLong(ClaimedTask::id).toArray();
+    runningTokens = running.stream().mapToLong(ClaimedTask::leaseToken).toArray();
+  }
+
+  private static List<ClaimedTask> claim(int max) {
+    return store.claim(
+        new ClaimRequest("default", "w", max, clock.instant(), clock.instant().plusSeconds(30)));
+  }
+
+  @AfterAll
+  static void close() {
+    if (store != null) {
+      store.close();
+    }
+    TestDatabase.dropSchemas();
+  }
+
+  @Test
+  void claimWalksTheReadyIndexAndUpdatesByPrimaryKey() throws Exception {
+    assertIndexed(
+        "claim",
+        st ->
+            st.set("queue", "default")
+                .set("worker", "w")
+                .set("now", now)
+                .set("lease_until", now + 30_000)
+                .set("max", 128),
+        "spindle_task_ready",
+        "spindle_task_pkey");
+  }
+
+  @Test
+  void completeAndHeartbeatFindTheirTasksByPrimaryKey() throws Exception {
+    int n = runningIds.length;
+    String[] kinds = new String[n];
+    Arrays.fill(kinds, "SUCCEEDED");
+    long[] ats = new long[n];
+    Arrays.fill(ats, now);
+    assertIndexed(
+        "complete",
+        st ->
+            st.set("ids", runningIds)
+                .set("tokens", runningTokens)
+                .set("kinds", kinds)
+                .set("results", new String[n])
+                .set("errors", new String[n])
+                .set("ats", ats),
+        "spindle_task_pkey");
+    assertIndexed(
+        "heartbeat",
+        st ->
+            st.set("ids", runningIds)
+                .set("tokens", runningTokens)
+                .set("progress", new String[n])
+                .set("worker", "w")
+                .set("lease_until", now),
+        "spindle_task_pkey");
+  }
+
+  @Test
+  void maintenanceFindsItsTasksThroughItsPartialIndexes() throws Exception {
+    assertIndexed(
+        "rescue_expired", st -> st.set("now", now).set("limit", 1000), "spindle_task_lease");
+    assertIndexed(
+        "expire_overdue", st -> st.set("now", now).set("limit", 1000), "spindle_task_deadline");
+    assertIndexed("promote_waiting", st -> st.set("limit", 1000), "spindle_task_waiting");
+    assertIndexed(
+        "purge_finished",
+        st -> st.set("cutoff", now).set("limit", 1000),
+        "spindle_task_done_purge");
+  }
+
+  @Test
+  void lookupsByIdUseThePrimaryKeysOfBothTables() throws Exception {
+    long[] ids = Arrays.copyOf(runningIds, 10);
+    assertIndexed("cancel", st -> st.set("ids", ids).set("now", now), "spindle_task_pkey");
+    for (String name : List.of("locate", "get_by_ids")) {
+      assertIndexed(name, st -> st.set("ids", ids), "spindle_task_pkey", "done_pkey");
+    }
+    assertIndexed("retry", st -> st.set("ids", ids).set("now", now), "spindle_task_done_pkey");
+    assertIndexed(
+        "list",
+        st ->
+            st.set("after", Long.MAX_VALUE)
+                .set("queue", null)
+                .set("state", null)
+                .set("type", null)
+                .set("split_at", null)
+                .set("scheduled", false)
+                .set("limit", 101),
+        "spindle_task_pkey",
+        "spindle_task_done_pkey");
+  }
+
+  @Test
+  void enqueueLooksParentsUpByPrimaryKey() throws Exception {
+    int n = 100;
+    String[] text = new String[n];
+    Arrays.fill(text, "x");
+    long[] times = new long[n];
+    Arrays.fill(times, now);
+    long[] depOrds = new long[n];
+    long[] depParents = new long[n];
+    for (int i = 0; i < n; i++) {
+      depOrds[i] = i + 1;
+      depParents[i] = runningIds[i];
+    }
+    assertIndexed(
+        "enqueue",
+        st ->
+            st.set("types", text)
+                .set("queues", text)
+                .set("payloads", text)
+                .set("priorities", new int[n])
+                .set("run_ats", times)
+                .set("deadlines", new Long[n])
+                .set("max_attempts", new int[n])
+                .set("timeouts", new long[n])
+                .set("keys", new String[n])
+                .set("fingerprints", text)
+                .set("created_ats", times)
+                .set("dep_ords", depOrds)
+                .set("dep_parents", depParents)
+                .set("channel", "c")
+                .set("notify_queues", new String[0]),
+        "spindle_task_pkey");
+  }
+
+  @Test
+  void statementsPlannedOnceNeverLookRowsUp() throws Exception {
+    for (String name : List.of("enqueue", "notify_queues", "stats")) {
+      assertThat(queries.get(name).planEveryExecution()).as(name).isFalse();
+    }
+    NamedSql enqueue = queries.get("enqueue");
+    String plan = genericPlan(enqueue);
+    assertThat(plan).doesNotContain("Seq Scan on spindle_task ");
+  }
+
+  private static void assertIndexed(String name, Values values, String... indexes)
+      throws Exception {
+    NamedSql sql = queries.get(name);
+    StringBuilder plan = new StringBuilder();
+    try (Connection c = TestDatabase.connect();
+        NamedSql.Bound st = sql.explained().prepare(c)) {
+      values.bind(st);
+      try (ResultSet rs = st.statement().executeQuery()) {
+        while (rs.next()) {
+          plan.append(rs.getString(1)).append('\n');
+        }
+      }
+    }
+    assertThat(plan.toString())
+        .as("plan of %s:%n%s", name, plan)
+        .doesNotContain("Seq Scan on spindle_task ")
+        .doesNotContain("Seq Scan on spindle_task_done ")
+        .contains(indexes);
+  }
+
+  private static String genericPlan(NamedSql sql) throws Exception {
+    try (Connection c = TestDatabase.connect();
+        Statement st = c.createStatement()) {
+      st.execute("SET plan_cache_mode = force_generic_plan");
+      st.execute("PREPARE checked AS " + sql.numberedSql());
+      String nulls = String.join(", ", Collections.nCopies(sql.parameterCount(), "NULL"));
+      StringBuilder plan = new StringBuilder();
+      try (ResultSet rs = st.executeQuery("EXPLAIN EXECUTE checked(" + nulls + ")")) {
+        while (rs.next()) {
+          plan.append(rs.getString(1)).append('\n');
+        }
+      }
+      return plan.toString();
+    }
+  }
+
+  private static void sql(String statement) throws Exception {
+    try (Connection c = TestDatabase.connect();
+        Statement st = c.createStatement()) {
+      st.execute(statement);
+    }
+  }
+}
