@@ -19,6 +19,7 @@ import dev.spindle.core.task.TaskFilter;
 import dev.spindle.core.task.TaskInfo;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A real store with a switch that makes the worker-side calls (claim, heartbeat, complete) fail as
@@ -74,6 +75,11 @@ public final class FaultInjectingStore implements TaskStore {
   @Override
   public int expireOverdue(Instant now, int limit) {
     return delegate.expireOverdue(now, limit);
+  }
+
+  @Override
+  public Subscription onTasksAvailable(Consumer<String> queueListener) {
+    return delegate.onTasksAvailable(queueListener);
   }
 
   @Override

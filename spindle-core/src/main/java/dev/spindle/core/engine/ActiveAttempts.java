@@ -12,8 +12,13 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ActiveAttempts {
   private final ConcurrentHashMap<Long, Attempt> byId = new ConcurrentHashMap<>();
 
-  void add(Attempt a) {
-    byId.put(a.task.id(), a);
+  /**
+   * Tracks the attempt and returns the one it displaced: an earlier attempt of the same task on
+   * this worker, whose lease the store has already taken back (it only hands a task out again
+   * then).
+   */
+  Optional<Attempt> add(Attempt a) {
+    return Optional.ofNullable(byId.put(a.task.id(), a));
   }
 
   void remove(Attempt a) {

@@ -30,6 +30,7 @@ final class AttemptRunner {
   private final SpindleListener listener;
   private final String workerId;
   private final Submitter submitter;
+  private final AttemptStopper stopper;
 
   AttemptRunner(
       HandlerRegistry registry,
@@ -39,8 +40,10 @@ final class AttemptRunner {
       Completer completer,
       SpindleListener listener,
       String workerId,
-      Submitter submitter) {
+      Submitter submitter,
+      AttemptStopper stopper) {
     this.submitter = submitter;
+    this.stopper = stopper;
     this.registry = registry;
     this.json = json;
     this.clock = clock;
@@ -56,7 +59,7 @@ final class AttemptRunner {
     Duration timeout = timeoutOf(task);
     Attempt attempt =
         new Attempt(task, now, timeout.isZero() ? null : now.plus(timeout), json, submitter);
-    active.add(attempt);
+    active.add(attempt).ifPresent(stopper::leaseLost);
     Thread t =
         Thread.ofVirtual()
             .name("spindle-task-", task.id())

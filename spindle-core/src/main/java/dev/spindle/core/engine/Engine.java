@@ -33,6 +33,8 @@ public final class Engine {
   private final ConcurrentHashMap<Long, CompletableFuture<Void>> finishWaiters =
       new ConcurrentHashMap<>();
   private final boolean maintenance;
+  private final TaskStore store;
+  private TaskStore.Subscription tasksAvailable = () -> {};
 
   public Engine(
       TaskStore store,
@@ -47,16 +49,25 @@ public final class Engine {
     this.clock = clock;
     this.settings = settings;
     this.maintenance = maintenance;
+    this.store = store;
     this.completer = new Completer(store, clock, active, listener, this::notifyFinished);
+    AttemptStopper stopper = new AttemptStopper(active, listener);
     AttemptRunner runner =
         new AttemptRunner(
-            registry, json, clock, active, completer, listener, settings.workerId(), submitter);
+            registry,
+            json,
+            clock,
+            active,
+            completer,
+            listener,
+            settings.workerId(),
+            submitter,
+            stopper);
     queues.forEach(
         (queue, concurrency) ->
             dispatchers.put(
                 queue,
                 new QueueDispatcher(queue, concurrency, store, clock, settings, runner, listener)));
-    AttemptStopper stopper = new AttemptStopper(active, listener);
     this.leaseKeeper = new LeaseKeeper(store, clock, active, settings, stopper);
     this.watchdog = new AttemptWatchdog(clock, active, stopper, settings);
     this.maintainer = new Maintainer(store, clock, settings, listener, this::wakeAll);
@@ -70,6 +81,7 @@ public final class Engine {
       maintainer.start();
     }
     dispatchers.values().forEach(QueueDispatcher::start);
+    tasksAvailable = store.onTasksAvailable(this::wake);
   }
 
   /** Tasks of {@code queue} may be due now. */
@@ -167,6 +179,7 @@ public final class Engine {
    * outcome is written.
    */
   public void close(Duration grace) {
+    tasksAvailable.close();
     dispatchers.values().forEach(QueueDispatcher::close);
     awaitIdle(grace);
     List<Attempt> left = active.snapshot();

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 final class Maintainer extends PeriodicService {
   private static final Logger log = LoggerFactory.getLogger(Maintainer.class);
   private static final int BATCH = 1000;
+  private static final int MAX_PURGE_BATCHES = 50;
 
   private final TaskStore store;
   private final Clock clock;
@@ -60,7 +61,12 @@ final class Maintainer extends PeriodicService {
       // keep going until every overdue task is expired
     }
     if (!settings.retention().isZero()) {
-      store.purgeFinished(now.minus(settings.retention()), BATCH);
+      Instant cutoff = now.minus(settings.retention());
+      // More than one batch finishes per round at high throughput; the cap keeps one round from
+      // holding up rescue when a long history is purged for the first time.
+      for (int i = 0; i < MAX_PURGE_BATCHES && store.purgeFinished(cutoff, BATCH) == BATCH; i++) {
+        // next batch
+      }
     }
     int promoted = 0;
     int n;

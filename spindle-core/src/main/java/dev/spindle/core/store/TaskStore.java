@@ -9,6 +9,7 @@ import dev.spindle.core.task.TaskInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The one seam between the engine and durable storage.
@@ -107,6 +108,23 @@ public interface TaskStore extends AutoCloseable {
 
   /** Deletes SUCCEEDED, CANCELLED and EXPIRED tasks that finished before {@code cutoff}. */
   int purgeFinished(Instant cutoff, int limit);
+
+  /** Stops the calls of a listener registered with {@link #onTasksAvailable}. Idempotent. */
+  interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Calls {@code queueListener} with a queue's name when tasks of that queue may have become due
+   * through a write made elsewhere (another node's submit, a retry, a promotion, a rescue), so an
+   * idle dispatcher claims at once instead of at its next poll. Calls are hints: they may come
+   * late, twice or not at all, so dispatchers keep polling. The listener runs on a store thread,
+   * must be quick and must not throw. Stores without such a channel keep this default.
+   */
+  default Subscription onTasksAvailable(Consumer<String> queueListener) {
+    return () -> {};
+  }
 
   /** Releases resources. Idempotent. */
   @Override

@@ -52,12 +52,6 @@ import org.slf4j.LoggerFactory;
 public final class PostgresTaskStore implements TaskStore {
   private static final Logger log = LoggerFactory.getLogger(PostgresTaskStore.class);
 
-  /** Stops the calls of an {@link #onTasksAvailable} listener. */
-  public interface Subscription extends AutoCloseable {
-    @Override
-    void close();
-  }
-
   private final PostgresStoreOptions options;
   private final StoreSchema schema;
   private final ConnectionSource connections;
@@ -317,6 +311,7 @@ public final class PostgresTaskStore implements TaskStore {
    * a dispatcher keeps polling as well. The listener runs on the store's listening thread and must
    * be quick. With {@link PostgresStoreOptions#notifications()} off it is never called.
    */
+  @Override
   public Subscription onTasksAvailable(Consumer<String> queueListener) {
     Objects.requireNonNull(queueListener, "queueListener");
     if (!options.notifications() || closed.get()) {

@@ -140,6 +140,7 @@ public abstract class EngineContract {
 
   @Test
   void handlerSplitsAJobAndAMergeTaskRunsWhenEveryPartIsDone() throws Exception {
+    CountDownLatch partsMayRun = new CountDownLatch(1);
     Spindle s =
         started(
             builder(createStore())
@@ -158,6 +159,7 @@ public abstract class EngineContract {
                     "part",
                     Integer.class,
                     (i, ctx) -> {
+                      partsMayRun.await(); // so the merge is submitted while its parts run
                       if (i == 3) {
                         throw new NonRetryableException("part 3 fails for good");
                       }
@@ -182,6 +184,8 @@ public abstract class EngineContract {
     long merge = s.result(awaitFinal(s, split).id(), Long.class).orElseThrow();
     TaskInfo waiting = s.get(merge).orElseThrow();
     assertThat(waiting.dependsOn()).hasSize(4);
+    assertThat(waiting.state()).isEqualTo(TaskState.WAITING);
+    partsMayRun.countDown();
     for (long part : waiting.dependsOn()) {
       awaitFinal(s, part);
     }
