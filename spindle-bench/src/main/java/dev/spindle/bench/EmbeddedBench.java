@@ -2,6 +2,7 @@ package dev.spindle.bench;
 
 import dev.spindle.store.sqlite.SqliteTaskStore;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,16 +10,22 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code spindle bench} and {@code spindle demo}: end-to-end runs on the embedded SQLite store. */
+/** {@code spindle bench embedded}: end-to-end runs through the Java API on the SQLite store. */
 @Command(
-    name = "spindle-bench",
+    name = "embedded",
     mixinStandardHelpOptions = true,
-    description = "End-to-end throughput and latency of Spindle on the embedded SQLite store.")
-public final class BenchMain implements Callable<Integer> {
+    description = {
+      "End-to-end throughput and latency of Spindle used as a library: producers call"
+          + " Spindle.submitAll in-process on the embedded SQLite store (synchronous=FULL),"
+          + " no-op tasks, a task counts as done once its outcome is committed."
+    })
+public final class EmbeddedBench implements Callable<Integer> {
   @Option(
       names = "--tasks",
       defaultValue = "200000",
@@ -54,18 +61,14 @@ public final class BenchMain implements Callable<Integer> {
       description = "directory for the database files (default: a new temporary directory)")
   Path dir;
 
-  @Option(names = "--demo", description = "a short, friendly run for the quick start")
-  boolean demo;
-
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new BenchMain()).execute(args));
-  }
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     if (tasks < 1 || producers < 1 || batch < 1 || concurrency < 1 || pacedSeconds < 0) {
-      throw new CommandLine.ParameterException(
-          new CommandLine(this), "--tasks, --producers, --batch and --concurrency must be >= 1");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--tasks, --producers, --batch and --concurrency must be >= 1, --paced-seconds >= 0");
     }
     Path base =
         dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("spindle-bench");
@@ -74,7 +77,8 @@ public final class BenchMain implements Callable<Integer> {
         new EndToEndRun(
             () -> SqliteTaskStore.open(freshDb(base, run.incrementAndGet())), concurrency);
 
-    System.out.printf(
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(
         "Spindle end to end on SQLite (synchronous=FULL: a submit returns once committed)%n"
             + "%s, %d cores, Java %s, %d tasks, %d producers x batch %d, concurrency %d%n%n",
         LocalDate.now(),
@@ -85,19 +89,17 @@ public final class BenchMain implements Callable<Integer> {
         batch,
         concurrency);
 
-    if (!demo) {
-      System.out.println("warm-up…");
-      e2e.bulk(Math.min(tasks, 20_000), producers, batch);
-    }
+    out.println("warm-up…");
+    e2e.bulk(Math.min(tasks, 20_000), producers, batch);
     EndToEndRun.Throughput t = e2e.bulk(tasks, producers, batch);
-    System.out.printf(
+    out.printf(
         "throughput  submitted %,10.0f tasks/s   end to end %,10.0f tasks/s   (%d tasks in %.2f s)%n",
         t.submitRate(), t.endToEndRate(), t.tasks(), t.endToEndSeconds());
-    System.out.printf("            submit-to-start under bulk load: %s%n", t.latency().format());
-    if (pacedSeconds > 0 && !demo) {
+    out.printf("            submit-to-start under bulk load: %s%n", t.latency().format());
+    if (pacedSeconds > 0) {
       double rate = Math.floor(t.endToEndRate() / 2);
       EndToEndRun.Paced p = e2e.paced(rate, Duration.ofSeconds(pacedSeconds));
-      System.out.printf(
+      out.printf(
           "paced       %,10.0f tasks/s offered (half the maximum), one submit per task: %s%n",
           p.targetRate(), p.latency().format());
     }

@@ -20,10 +20,14 @@ final class LatencyRecorder {
   }
 
   Summary summary() {
-    int n = Math.min(size.get(), samples.length);
-    long[] sorted = Arrays.copyOf(samples, n);
-    Arrays.sort(sorted);
-    return new Summary(n, at(sorted, 0.50), at(sorted, 0.99), n == 0 ? 0 : sorted[n - 1]);
+    return summarize(Arrays.copyOf(samples, Math.min(size.get(), samples.length)));
+  }
+
+  /** Percentiles of {@code samples}, which this sorts in place. */
+  static Summary summarize(long[] samples) {
+    Arrays.sort(samples);
+    int n = samples.length;
+    return new Summary(n, at(samples, 0.50), at(samples, 0.99), n == 0 ? 0 : samples[n - 1]);
   }
 
   private static long at(long[] sorted, double q) {
