@@ -146,10 +146,18 @@ class CliUsageTest {
   }
 
   @Test
-  void postgresStoreIsNotAvailableYet() {
-    CliRun r = CliRun.run("server", "--store", "postgresql://db.example.com/spindle");
+  void unreachablePostgresStoreIsReportedWithoutItsPassword() {
+    CliRun r =
+        CliRun.run("server", "--port", "0", "--store", "postgresql://me:secret@127.0.0.1:1/db");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("127.0.0.1:1").doesNotContain("secret");
+  }
+
+  @Test
+  void storeUrlOfAnUnknownKindNamesTheAcceptedForms() {
+    CliRun r = CliRun.run("server", "--store", "mysql://db/x");
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("PostgreSQL store is not available yet");
+    assertThat(r.err()).contains("sqlite:PATH").contains("postgresql://");
   }
 
   @Test

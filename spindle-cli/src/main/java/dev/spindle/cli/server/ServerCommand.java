@@ -1,7 +1,7 @@
 package dev.spindle.cli.server;
 
 import dev.spindle.cli.CliFailure;
-import dev.spindle.core.store.StoreLockedException;
+import dev.spindle.core.store.StoreException;
 import dev.spindle.core.store.TaskStore;
 import dev.spindle.server.SpindleServer;
 import java.io.IOException;
@@ -171,7 +171,8 @@ public final class ServerCommand implements Callable<Integer> {
     TaskStore store;
     try {
       store = location.open();
-    } catch (StoreLockedException e) {
+    } catch (StoreException | IllegalArgumentException e) {
+      // a locked SQLite file, an unreachable or newer PostgreSQL schema, a malformed URL
       throw CliFailure.failed(e.getMessage(), e);
     }
     SpindleServer.Builder builder = SpindleServer.builder().host(host).port(port).store(store);

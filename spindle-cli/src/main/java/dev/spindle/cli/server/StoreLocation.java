@@ -1,11 +1,13 @@
 package dev.spindle.cli.server;
 
 import dev.spindle.core.store.TaskStore;
+import dev.spindle.store.postgres.PostgresTaskStore;
 import dev.spindle.store.sqlite.SqliteTaskStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 /**
  * Where the server keeps its tasks, from {@code --data DIR} or {@code --store URL}. Every store
@@ -42,11 +44,13 @@ sealed interface StoreLocation {
     if (lower.startsWith("postgresql://")
         || lower.startsWith("postgres://")
         || lower.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException(
-          "PostgreSQL store is not available yet; use --data DIR or --store sqlite:PATH");
+      return new Postgres(url);
     }
     throw new IllegalArgumentException(
-        "'" + url + "' is not a store URL; use sqlite:PATH (PostgreSQL is coming)");
+        "'"
+            + url
+            + "' is not a store URL; use sqlite:PATH, postgresql://USER@HOST:PORT/DB or"
+            + " jdbc:postgresql://HOST:PORT/DB?user=USER");
   }
 
   /** The embedded store: one file, one process. */
@@ -65,6 +69,24 @@ sealed interface StoreLocation {
     @Override
     public String describe() {
       return "sqlite:" + file.toAbsolutePath().normalize();
+    }
+  }
+
+  /** The shared store: many nodes on one PostgreSQL database (schema {@code spindle}). */
+  record Postgres(String url) implements StoreLocation {
+    private static final Pattern PASSWORD =
+        Pattern.compile("(//[^/@:]*):[^/@]*@|((?i)[?&;]password=)[^&;]*");
+
+    @Override
+    public TaskStore open() {
+      return PostgresTaskStore.open(url);
+    }
+
+    @Override
+    public String describe() {
+      return PASSWORD
+          .matcher(url)
+          .replaceAll(m -> m.group(1) != null ? m.group(1) + ":***@" : m.group(2) + "***");
     }
   }
 }
