@@ -123,6 +123,28 @@ public final class Spindle implements AutoCloseable {
     if (requests.isEmpty()) {
       return List.of();
     }
+    List<NewTask> tasks = validate(requests);
+    return written(tasks, store.enqueue(tasks), true);
+  }
+
+  /**
+   * Submits tasks inside the caller's own database transaction: they exist, and run, if and only if
+   * the caller commits {@code connection}. Needs a store that keeps tasks in that database
+   * (PostgreSQL); the connection must not be in auto-commit mode.
+   *
+   * @return ids in request order (a rolled-back transaction leaves them unused)
+   * @throws UnsupportedOperationException if the store cannot join a caller's transaction
+   */
+  public List<Long> submitAll(java.sql.Connection connection, List<TaskRequest> requests) {
+    if (requests.isEmpty()) {
+      return List.of();
+    }
+    List<NewTask> tasks = validate(requests);
+    // Not woken here: the tasks are invisible until the caller commits; the store announces them.
+    return written(tasks, store.enqueue(connection, tasks), false);
+  }
+
+  private List<NewTask> validate(List<TaskRequest> requests) {
     List<NewTask> tasks = new ArrayList<>(requests.size());
     for (int i = 0; i < requests.size(); i++) {
       try {
@@ -135,7 +157,10 @@ public final class Spindle implements AutoCloseable {
       }
     }
     checkDependenciesExist(tasks);
-    List<Enqueued> written = store.enqueue(tasks);
+    return tasks;
+  }
+
+  private List<Long> written(List<NewTask> tasks, List<Enqueued> written, boolean wake) {
     List<Long> ids = new ArrayList<>(written.size());
     Set<String> due = new HashSet<>();
     Map<List<String>, Integer> createdByQueueAndType = new LinkedHashMap<>();
@@ -150,7 +175,9 @@ public final class Spindle implements AutoCloseable {
         }
       }
     }
-    due.forEach(engine::wake);
+    if (wake) {
+      due.forEach(engine::wake);
+    }
     createdByQueueAndType.forEach((qt, n) -> listener.submitted(qt.get(0), qt.get(1), n));
     return ids;
   }

@@ -83,6 +83,11 @@ public final class FaultInjectingStore implements TaskStore {
   }
 
   @Override
+  public List<Enqueued> enqueue(java.sql.Connection callerConnection, List<NewTask> tasks) {
+    return delegate.enqueue(callerConnection, tasks);
+  }
+
+  @Override
   public int promoteWaiting(int limit) {
     return delegate.promoteWaiting(limit);
   }

@@ -6,6 +6,7 @@ import dev.spindle.core.task.PageRequest;
 import dev.spindle.core.task.QueueStats;
 import dev.spindle.core.task.TaskFilter;
 import dev.spindle.core.task.TaskInfo;
+import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -38,6 +39,21 @@ public interface TaskStore extends AutoCloseable {
    * @return one result per input task, in input order
    */
   List<Enqueued> enqueue(List<NewTask> tasks);
+
+  /**
+   * Writes the tasks through the caller's own JDBC connection, inside the caller's open
+   * transaction, and commits nothing: the tasks exist if and only if the caller commits. Only
+   * stores that keep tasks in the caller's database can do this.
+   *
+   * @throws UnsupportedOperationException if this store cannot join a caller's transaction
+   * @throws IllegalArgumentException if the connection is in auto-commit mode
+   */
+  default List<Enqueued> enqueue(Connection callerConnection, List<NewTask> tasks) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName()
+            + " cannot write tasks inside a caller's transaction; use a store that keeps tasks in"
+            + " your database (PostgresTaskStore)");
+  }
 
   /**
    * Leases up to {@code max} due READY tasks of one queue to a worker: highest priority first, then

@@ -161,6 +161,7 @@ public final class PostgresTaskStore implements TaskStore {
    *
    * @throws IllegalArgumentException if the connection is in auto-commit mode
    */
+  @Override
   public List<Enqueued> enqueue(Connection callerConnection, List<NewTask> tasks) {
     Objects.requireNonNull(callerConnection, "callerConnection");
     if (tasks.isEmpty()) {
