@@ -1,21 +1,14 @@
 package dev.spindle.store.postgres;
 
 import dev.spindle.core.store.TaskStore;
-import dev.spindle.testkit.store.CancelRetryContract;
-import dev.spindle.testkit.store.ClaimOrderingContract;
-import dev.spindle.testkit.store.ConcurrencyContract;
-import dev.spindle.testkit.store.DeadlineContract;
-import dev.spindle.testkit.store.DependencyContract;
-import dev.spindle.testkit.store.EnqueueContract;
-import dev.spindle.testkit.store.LeaseContract;
-import dev.spindle.testkit.store.ListStatsContract;
+import dev.spindle.testkit.store.StoreContractSuite;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Nested;
 
 /** The PostgreSQL store passes the whole store contract, each test in a fresh schema. */
-class PostgresTaskStoreContractTest {
+class PostgresTaskStoreContractTest extends StoreContractSuite {
 
-  TaskStore newStore() {
+  @Override
+  protected TaskStore newStore() {
     return TestDatabase.openFresh();
   }
 
@@ -23,69 +16,5 @@ class PostgresTaskStoreContractTest {
   @AfterEach
   void dropSchemas() {
     TestDatabase.dropSchemas();
-  }
-
-  @Nested
-  class Enqueue extends EnqueueContract {
-    @Override
-    protected TaskStore createStore() {
-      return newStore();
-    }
-  }
-
-  @Nested
-  class ClaimOrdering extends ClaimOrderingContract {
-    @Override
-    protected TaskStore createStore() {
-      return newStore();
-    }
-  }
-
-  @Nested
-  class Lease extends LeaseContract {
-    @Override
-    protected TaskStore createStore() {
-      return newStore();
-    }
-  }
-
-  @Nested
-  class Deadline extends DeadlineContract {
-    @Override
-    protected TaskStore createStore() {
-      return newStore();
-    }
-  }
-
-  @Nested
-  class CancelRetry extends CancelRetryContract {
-    @Override
-    protected TaskStore createStore() {
-      return newStore();
-    }
-  }
-
-  @Nested
-  class ListStats extends ListStatsContract {
-    @Override
-    protected TaskStore createStore() {
-      return newStore();
-    }
-  }
-
-  @Nested
-  class Dependency extends DependencyContract {
-    @Override
-    protected TaskStore createStore() {
-      return newStore();
-    }
-  }
-
-  @Nested
-  class Concurrency extends ConcurrencyContract {
-    @Override
-    protected TaskStore createStore() {
-      return newStore();
-    }
   }
 }

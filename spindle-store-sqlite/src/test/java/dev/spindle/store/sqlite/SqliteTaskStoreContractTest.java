@@ -1,87 +1,16 @@
 package dev.spindle.store.sqlite;
 
 import dev.spindle.core.store.TaskStore;
-import dev.spindle.testkit.store.CancelRetryContract;
-import dev.spindle.testkit.store.ClaimOrderingContract;
-import dev.spindle.testkit.store.ConcurrencyContract;
-import dev.spindle.testkit.store.DeadlineContract;
-import dev.spindle.testkit.store.DependencyContract;
-import dev.spindle.testkit.store.EnqueueContract;
-import dev.spindle.testkit.store.LeaseContract;
-import dev.spindle.testkit.store.ListStatsContract;
+import dev.spindle.testkit.store.StoreContractSuite;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The SQLite store passes the whole store contract, each test on a fresh file. */
-class SqliteTaskStoreContractTest {
+class SqliteTaskStoreContractTest extends StoreContractSuite {
   @TempDir Path dir;
 
-  TaskStore newStore() {
+  @Override
+  protected TaskStore newStore() {
     return SqliteTaskStore.open(dir.resolve("spindle.db"));
-  }
-
-  @Nested
-  class Enqueue extends EnqueueContract {
-    @Override
-    protected TaskStore createStore() {
-      return newStore();
-    }
-  }
-
-  @Nested
-  class ClaimOrdering extends ClaimOrderingContract {
-    @Override
-    protected TaskStore createStore() {
-      return newStore();
-    }
-  }
-
-  @Nested
-  class Lease extends LeaseContract {
-    @Override
-    protected TaskStore createStore() {
-      return newStore();
-    }
-  }
-
-  @Nested
-  class Deadline extends DeadlineContract {
-    @Override
-    protected TaskStore createStore() {
-      return newStore();
-    }
-  }
-
-  @Nested
-  class CancelRetry extends CancelRetryContract {
-    @Override
-    protected TaskStore createStore() {
-      return newStore();
-    }
-  }
-
-  @Nested
-  class ListStats extends ListStatsContract {
-    @Override
-    protected TaskStore createStore() {
-      return newStore();
-    }
-  }
-
-  @Nested
-  class Dependency extends DependencyContract {
-    @Override
-    protected TaskStore createStore() {
-      return newStore();
-    }
-  }
-
-  @Nested
-  class Concurrency extends ConcurrencyContract {
-    @Override
-    protected TaskStore createStore() {
-      return newStore();
-    }
   }
 }
