@@ -77,7 +77,9 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(
         names = "--store",
         paramLabel = "URL",
-        description = "keep tasks in this store instead: sqlite:PATH (PostgreSQL is coming)")
+        description =
+            "keep tasks in this store instead: sqlite:PATH, or postgresql://USER@HOST:PORT/DB to"
+                + " share one database between many nodes")
     String store;
   }
 
