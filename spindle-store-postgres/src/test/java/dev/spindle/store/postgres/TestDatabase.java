@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Assumptions;
  * <p>When the server cannot be reached the tests are skipped, or fail if {@code
  * SPINDLE_REQUIRE_PG=1} (CI with a database).
  */
-final class TestDatabase {
-  static final String URL =
+public final class TestDatabase {
+  public static final String URL =
       System.getenv()
           .getOrDefault(
               "SPINDLE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
@@ -36,7 +36,7 @@ final class TestDatabase {
   private TestDatabase() {}
 
   /** Skips (or fails, with SPINDLE_REQUIRE_PG=1) the calling test when there is no server. */
-  static void assumeAvailable() {
+  public static void assumeAvailable() {
     if (!probed) {
       probe();
     }
@@ -68,7 +68,7 @@ final class TestDatabase {
   }
 
   /** A direct connection for test setup and inspection, outside any store. */
-  static Connection connect() throws SQLException {
+  public static Connection connect() throws SQLException {
     Properties p = new Properties();
     p.setProperty("connectTimeout", "3");
     p.setProperty("ApplicationName", "spindle-test");
@@ -77,9 +77,14 @@ final class TestDatabase {
 
   /** A fresh schema name, dropped by {@link #dropSchemas()}. */
   static String newSchema() {
+    return newSchema("spindle_test_");
+  }
+
+  /** A fresh schema name starting with {@code prefix}, dropped by {@link #dropSchemas()}. */
+  public static String newSchema(String prefix) {
     byte[] random = new byte[6];
     ThreadLocalRandom.current().nextBytes(random);
-    String schema = "spindle_test_" + HexFormat.of().formatHex(random);
+    String schema = prefix + HexFormat.of().formatHex(random);
     created.add(schema);
     return schema;
   }
@@ -100,8 +105,11 @@ final class TestDatabase {
   }
 
   /** Drops every schema handed out so far; stores using them must be closed. */
-  static void dropSchemas() {
-    if (created.isEmpty() || unreachableBecause != null || !probed) {
+  public static void dropSchemas() {
+    if (!probed) {
+      probe();
+    }
+    if (created.isEmpty() || unreachableBecause != null) {
       return;
     }
     List<String> schemas = List.copyOf(created);

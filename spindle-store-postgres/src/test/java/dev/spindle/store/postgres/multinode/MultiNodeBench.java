@@ -5,6 +5,7 @@ import dev.spindle.core.SpindleListener;
 import dev.spindle.core.TaskRequest;
 import dev.spindle.store.postgres.PostgresStoreOptions;
 import dev.spindle.store.postgres.PostgresTaskStore;
+import dev.spindle.store.postgres.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -39,7 +40,7 @@ public final class MultiNodeBench {
   private MultiNodeBench() {}
 
   public static void main(String[] args) throws Exception {
-    String url = args.length > 0 ? args[0] : MultiNodeDatabase.URL;
+    String url = args.length > 0 ? args[0] : TestDatabase.URL;
     int tasks = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
     int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 256;
@@ -70,7 +71,7 @@ public final class MultiNodeBench {
   /** One run on a fresh schema; returns end-to-end tasks per second. */
   private static double run(String url, int nodeCount, int tasks, int concurrency, int pool)
       throws Exception {
-    String schema = MultiNodeDatabase.newSchema("spindle_bench_multinode_");
+    String schema = TestDatabase.newSchema("spindle_bench_multinode_");
     CountDownLatch done = new CountDownLatch(tasks);
     SpindleListener finished =
         new SpindleListener() {

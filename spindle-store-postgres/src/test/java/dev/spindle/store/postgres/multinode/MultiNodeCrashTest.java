@@ -8,6 +8,7 @@ import dev.spindle.core.task.TaskInfo;
 import dev.spindle.core.task.TaskState;
 import dev.spindle.store.postgres.PostgresStoreOptions;
 import dev.spindle.store.postgres.PostgresTaskStore;
+import dev.spindle.store.postgres.TestDatabase;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,14 +53,14 @@ class MultiNodeCrashTest {
 
   @BeforeEach
   void migrateSchema() {
-    MultiNodeDatabase.assumeAvailable();
-    schema = MultiNodeDatabase.newSchema("spindle_multinode_");
+    TestDatabase.assumeAvailable();
+    schema = TestDatabase.newSchema("spindle_multinode_");
     // Opening the store once creates the schema before the nodes race to migrate it; the test then
     // reads the outcome through it.
     store =
         PostgresTaskStore.open(
             PostgresStoreOptions.builder()
-                .url(MultiNodeDatabase.URL)
+                .url(TestDatabase.URL)
                 .schema(schema)
                 .poolSize(2)
                 .build());
@@ -73,7 +74,7 @@ class MultiNodeCrashTest {
     }
     if (store != null) {
       store.close();
-      MultiNodeDatabase.dropSchema(schema);
+      TestDatabase.dropSchemas();
     }
   }
 
@@ -177,7 +178,7 @@ class MultiNodeCrashTest {
             "-cp",
             System.getProperty("java.class.path"),
             NodeMain.class.getName(),
-            MultiNodeDatabase.URL,
+            TestDatabase.URL,
             schema,
             name(n),
             dir.resolve(name(n) + ".port").toString(),
@@ -248,7 +249,7 @@ class MultiNodeCrashTest {
 
   /** Tasks in a final state: they leave the live table for the history table. */
   private long finished() throws Exception {
-    try (Connection c = MultiNodeDatabase.connect();
+    try (Connection c = TestDatabase.connect();
         Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery("SELECT count(*) FROM \"" + schema + "\".spindle_task_done")) {
