@@ -127,6 +127,8 @@ public final class WordCountCommand implements Callable<Integer> {
     }
   }
 
+  private static final int MAX_FAILURES_SHOWN = 20;
+
   private void print(WordCountRun.Result r, List<WordFrequency> words) {
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
@@ -134,8 +136,17 @@ public final class WordCountCommand implements Callable<Integer> {
         "files           %,d counted, %,d failed%n",
         r.files() - r.failedFiles().size(),
         r.failedFiles().size());
-    for (FileFailure f : r.failedFiles()) {
-      out.printf("  failed  %s: %s%n", f.path(), f.error());
+    List<FileFailure> failed = r.failedFiles();
+    for (FileFailure f : failed.subList(0, Math.min(failed.size(), MAX_FAILURES_SHOWN))) {
+      // the error usually names the file already
+      out.printf(
+          "  failed  %s%n", f.error().contains(f.path()) ? f.error() : f.path() + ": " + f.error());
+    }
+    if (failed.size() > MAX_FAILURES_SHOWN) {
+      out.printf(
+          Locale.ROOT,
+          "  … and %,d more failed files (SELECT path, error FROM files WHERE status = 'failed')%n",
+          failed.size() - MAX_FAILURES_SHOWN);
     }
     out.printf(Locale.ROOT, "total words     %,d%n", r.totalWords());
     out.printf(Locale.ROOT, "distinct words  %,d%n", r.distinctWords());
