@@ -1,5 +1,6 @@
 package dev.spindle.bench;
 
+import dev.spindle.bench.peers.PeersBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    subcommands = {EmbeddedBench.class, HttpBench.class},
+    subcommands = {EmbeddedBench.class, HttpBench.class, PeersBench.class},
     description = {
       "Measure Spindle end to end on this machine: each run uses a fresh temporary SQLite store"
           + " with synchronous=FULL, so every accepted task was fsynced first."
