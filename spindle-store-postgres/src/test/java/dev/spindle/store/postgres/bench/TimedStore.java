@@ -1,6 +1,5 @@
 package dev.spindle.store.postgres.bench;
 
-import dev.spindle.core.store.CancelResult;
 import dev.spindle.core.store.ClaimRequest;
 import dev.spindle.core.store.ClaimedTask;
 import dev.spindle.core.store.Enqueued;
@@ -8,14 +7,9 @@ import dev.spindle.core.store.HeartbeatRequest;
 import dev.spindle.core.store.HeartbeatResult;
 import dev.spindle.core.store.Outcome;
 import dev.spindle.core.store.RescueResult;
-import dev.spindle.core.store.RetryResult;
 import dev.spindle.core.store.TaskStore;
 import dev.spindle.core.task.NewTask;
-import dev.spindle.core.task.Page;
-import dev.spindle.core.task.PageRequest;
-import dev.spindle.core.task.QueueStats;
-import dev.spindle.core.task.TaskFilter;
-import dev.spindle.core.task.TaskInfo;
+import dev.spindle.testkit.ForwardingTaskStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +20,13 @@ import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /** A store that counts calls, rows and time spent per method, to show where a run's time goes. */
-final class TimedStore implements TaskStore {
+final class TimedStore extends ForwardingTaskStore {
   private record Totals(LongAdder calls, LongAdder rows, LongAdder nanos) {}
 
-  private final TaskStore delegate;
   private final Map<String, Totals> totals = new ConcurrentHashMap<>();
 
   TimedStore(TaskStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   private <T> T timed(String call, Supplier<T> work, ToIntFunction<T> rows) {
@@ -104,37 +97,7 @@ final class TimedStore implements TaskStore {
   }
 
   @Override
-  public List<CancelResult> cancel(List<Long> ids, Instant now) {
-    return delegate.cancel(ids, now);
-  }
-
-  @Override
-  public List<RetryResult> retry(List<Long> ids, Instant now) {
-    return delegate.retry(ids, now);
-  }
-
-  @Override
-  public List<TaskInfo> get(List<Long> ids) {
-    return delegate.get(ids);
-  }
-
-  @Override
-  public Page<TaskInfo> list(TaskFilter filter, PageRequest page) {
-    return delegate.list(filter, page);
-  }
-
-  @Override
-  public List<QueueStats> stats(Instant now) {
-    return delegate.stats(now);
-  }
-
-  @Override
   public int purgeFinished(Instant cutoff, int limit) {
     return timed("purge", () -> delegate.purgeFinished(cutoff, limit), n -> n);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }
