@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * db-scheduler on PostgreSQL: one-time tasks scheduled with {@code scheduleBatch}, its table
- * created from the PostgreSQL DDL its repository documents ({@code postgresql_tables.sql}).
+ * db-scheduler on PostgreSQL: one-time tasks whose instance id is the task number, scheduled with
+ * {@code scheduleBatch} in bulk; its table created from the PostgreSQL DDL its repository documents
+ * ({@code postgresql_tables.sql}).
  */
 final class DbScheduler implements PeerSystem {
   /**
@@ -47,28 +48,41 @@ final class DbScheduler implements PeerSystem {
     "CREATE INDEX priority_execution_time_idx on scheduled_tasks (priority desc, execution_time asc)"
   };
 
-  private final PeerDatabase db;
+  private final String id;
   private final String settings;
   private final UnaryOperator<SchedulerBuilder> tuning;
 
-  private DbScheduler(PeerDatabase db, String settings, UnaryOperator<SchedulerBuilder> tuning) {
-    this.db = db;
+  private DbScheduler(String id, String settings, UnaryOperator<SchedulerBuilder> tuning) {
+    this.id = id;
     this.settings = settings;
     this.tuning = tuning;
   }
 
   /** Every setting at db-scheduler's default but the thread count. */
-  static DbScheduler defaults(PeerDatabase db) {
-    return new DbScheduler(db, "defaults (fetch-and-lock-on-execute)", b -> b);
+  static DbScheduler defaults() {
+    return new DbScheduler(
+        "db-scheduler", "defaults (fetch-and-lock-on-execute, poll 10 s)", b -> b);
   }
 
   /**
-   * The polling strategy db-scheduler offers for high throughput: lock-and-fetch picks due
-   * executions with {@code SELECT … FOR UPDATE SKIP LOCKED} and marks them picked in one go, with
-   * the fractions of the thread count (0.5, 1.0) db-scheduler's own compatibility tests use.
+   * The settings db-scheduler documents for high throughput and low latency: lock-and-fetch polling
+   * ({@code SELECT … FOR UPDATE SKIP LOCKED}, marking due executions picked in one go) with the
+   * fractions of the thread count its own compatibility tests use (0.5, 1.0); immediate execution,
+   * which checks for due work as soon as this scheduler schedules some; polling every 500 ms.
    */
-  static DbScheduler lockAndFetch(PeerDatabase db) {
-    return new DbScheduler(db, "lock-and-fetch (0.5, 1.0)", b -> b.pollUsingLockAndFetch(0.5, 1.0));
+  static DbScheduler tuned() {
+    return new DbScheduler(
+        "db-scheduler-tuned",
+        "lock-and-fetch (0.5, 1.0), immediate, poll 0.5 s",
+        b ->
+            b.pollUsingLockAndFetch(0.5, 1.0)
+                .enableImmediateExecution()
+                .pollingInterval(Duration.ofMillis(500)));
+  }
+
+  @Override
+  public String id() {
+    return id;
   }
 
   @Override
@@ -82,40 +96,57 @@ final class DbScheduler implements PeerSystem {
   }
 
   @Override
-  public PeerResult run(String schema, int tasks, int workers, Duration timeout) throws Exception {
-    RunTally tally = RunTally.begin(tasks);
+  public boolean supports(StoreKind store, Workload workload) {
+    return store == StoreKind.POSTGRES;
+  }
+
+  @Override
+  public Running start(Stage stage, int workers, int poolSize, Probe probe) throws SQLException {
     OneTimeTask<Void> noop =
         Tasks.oneTime("noop")
-            .execute((instance, ctx) -> tally.ran(Integer.parseInt(instance.getId())));
-    try (HikariDataSource pool = db.pool(schema, "db-scheduler")) {
-      createTable(pool);
-      Scheduler scheduler = tuning.apply(Scheduler.create(pool, noop).threads(workers)).build();
-      scheduler.start();
-      try {
-        long t0 = System.nanoTime();
+            .execute((instance, ctx) -> probe.run(Integer.parseInt(instance.getId())));
+    HikariDataSource pool = stage.pool("db-scheduler", poolSize);
+    createTable(pool);
+    Scheduler scheduler = tuning.apply(Scheduler.create(pool, noop).threads(workers)).build();
+    scheduler.start();
+    // A one-time task's row is deleted in the transaction that completes it.
+    String remaining = "SELECT count(*) FROM " + stage.table("scheduled_tasks");
+    return new Running() {
+      private int submitted;
+
+      @Override
+      public void submitBulk(int tasks) {
         List<TaskInstance<?>> instances = new ArrayList<>(tasks);
         for (int i = 0; i < tasks; i++) {
           instances.add(noop.instance(Integer.toString(i)));
         }
         scheduler.scheduleBatch(instances, Instant.now());
-        long submitted = System.nanoTime();
-        // A one-time task's row is deleted in the transaction that completes it.
-        String remaining = "SELECT count(*) FROM " + schema + ".scheduled_tasks";
-        int done = Drain.await(() -> tasks - db.count(remaining), tasks, t0, timeout);
-        long end = System.nanoTime();
-        return new PeerResult(
-            name(),
-            settings,
-            tasks,
-            (submitted - t0) / 1e9,
-            (end - t0) / 1e9,
-            tally.firstRunSeconds(t0),
-            done,
-            done < tasks ? "-" : tally.delivery());
-      } finally {
-        scheduler.stop();
+        submitted = tasks;
       }
-    }
+
+      @Override
+      public void submit(int task) {
+        scheduler.schedule(noop.instance(Integer.toString(task)), Instant.now());
+        synchronized (this) {
+          submitted++;
+        }
+      }
+
+      @Override
+      public int completed() throws SQLException {
+        int known;
+        synchronized (this) {
+          known = submitted;
+        }
+        return known - stage.count(remaining);
+      }
+
+      @Override
+      public void close() {
+        scheduler.stop();
+        pool.close();
+      }
+    };
   }
 
   private static void createTable(HikariDataSource pool) throws SQLException {

@@ -1,10 +1,7 @@
 package dev.spindle.bench.peers;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
@@ -16,19 +13,13 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class PeerDatabase {
   private final String url;
-  private final int poolSize;
 
-  PeerDatabase(String url, int poolSize) {
+  PeerDatabase(String url) {
     this.url = url;
-    this.poolSize = poolSize;
   }
 
   String url() {
     return url;
-  }
-
-  int poolSize() {
-    return poolSize;
   }
 
   /** Creates a schema with a fresh random name starting with {@code prefix}. */
@@ -42,26 +33,6 @@ final class PeerDatabase {
 
   void dropSchema(String schema) throws SQLException {
     execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-  }
-
-  /** A HikariCP pool of {@link #poolSize} connections whose search_path is {@code schema}. */
-  HikariDataSource pool(String schema, String name) {
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url);
-    config.setSchema(schema);
-    config.setMaximumPoolSize(poolSize);
-    config.setPoolName(name);
-    return new HikariDataSource(config);
-  }
-
-  /** The single number {@code sql} selects, on a connection of its own. */
-  int count(String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url);
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getInt(1);
-    }
   }
 
   /** Whether a connection opens within a few seconds; the reason when it does not. */

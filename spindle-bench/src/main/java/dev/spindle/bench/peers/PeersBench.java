@@ -1,9 +1,17 @@
 package dev.spindle.bench.peers;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,16 +21,25 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code spindle bench peers}: Spindle against other JVM task systems on the same PostgreSQL, in
- * one process, one after the other, each in a fresh schema dropped afterwards.
+ * {@code spindle bench peers}: Spindle, db-scheduler and JobRunr side by side on the same stores,
+ * next to the raw SQL ceiling of each store. Every run is a process of its own with the same heap
+ * limit, in a fresh schema or SQLite file removed afterwards; runs of the systems alternate, so a
+ * noisy minute on a shared machine hurts all of them alike; the table shows medians.
  */
 @Command(
     name = "peers",
     mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
-      "Spindle against db-scheduler and JobRunr on the same PostgreSQL, one after the other in"
-          + " this process: N no-op tasks submitted in bulk while the same number of workers"
-          + " drain them. A task counts as done once the system committed its completion."
+      "Spindle against db-scheduler and JobRunr (each with its defaults and with its best"
+          + " documented settings) and against the raw SQL ceiling, on PostgreSQL and SQLite.",
+      "Workloads: (a) no-op tasks submitted in bulk; (b) tasks sleeping --sleep-ms at"
+          + " --sleep-workers; (h) --sleep-workers tasks sleeping --hold-ms, all in flight at"
+          + " once; (c) one task per submit at a steady rate, half of Spindle's (a) rate on that"
+          + " store unless --steady-rate says otherwise.",
+      "Each run is its own JVM (-Xmx --heap) with an unmeasured warm-up at a fifth of the size;"
+          + " the table shows the median of --runs runs and the ratios Spindle/peer and"
+          + " Spindle/ceiling."
     })
 public final class PeersBench implements Callable<Integer> {
   @Option(
@@ -32,75 +49,306 @@ public final class PeersBench implements Callable<Integer> {
   String pgUrl;
 
   @Option(
+      names = "--stores",
+      split = ",",
+      defaultValue = "postgres,sqlite",
+      description = "stores to run on (default ${DEFAULT-VALUE})")
+  List<String> stores;
+
+  @Option(
+      names = "--systems",
+      split = ",",
+      defaultValue = "spindle,db-scheduler,db-scheduler-tuned,jobrunr,jobrunr-tuned,ceiling",
+      description = "systems to run (default ${DEFAULT-VALUE})")
+  List<String> systems;
+
+  @Option(
+      names = "--workloads",
+      split = ",",
+      defaultValue = "a,b,h,c",
+      description = "workloads to run (default ${DEFAULT-VALUE})")
+  List<String> workloads;
+
+  @Option(
       names = "--tasks",
       defaultValue = "20000",
-      description = "no-op tasks per system (default ${DEFAULT-VALUE})")
+      description = "tasks of workload (a) (default ${DEFAULT-VALUE})")
   int tasks;
 
   @Option(
       names = "--workers",
       defaultValue = "64",
-      description = "worker threads (slots) of every system (default ${DEFAULT-VALUE})")
+      description = "workers of every system in (a) and (c) (default ${DEFAULT-VALUE})")
   int workers;
 
   @Option(
       names = "--pool",
       defaultValue = "10",
-      description = "database connections of every system (default ${DEFAULT-VALUE}, Spindle's)")
+      description = "database connections of every system (default ${DEFAULT-VALUE})")
   int pool;
 
   @Option(
+      names = "--sleep-tasks",
+      defaultValue = "20000",
+      description = "tasks of workload (b) (default ${DEFAULT-VALUE})")
+  int sleepTasks;
+
+  @Option(
+      names = "--sleep-ms",
+      defaultValue = "10",
+      description = "how long a task of (b) sleeps (default ${DEFAULT-VALUE})")
+  int sleepMillis;
+
+  @Option(
+      names = "--sleep-workers",
+      defaultValue = "10000",
+      description = "workers in (b) and (h), and the tasks of (h) (default ${DEFAULT-VALUE})")
+  int sleepWorkers;
+
+  @Option(
+      names = "--hold-ms",
+      defaultValue = "5000",
+      description = "how long a task of (h) sleeps (default ${DEFAULT-VALUE})")
+  int holdMillis;
+
+  @Option(
+      names = "--steady-seconds",
+      defaultValue = "5",
+      description = "how long (c) submits (default ${DEFAULT-VALUE})")
+  int steadySeconds;
+
+  @Option(
+      names = "--steady-rate",
+      defaultValue = "0",
+      description = "tasks/s of (c); 0 = half of Spindle's median (a) rate (default 0)")
+  double steadyRate;
+
+  @Option(
+      names = "--runs",
+      defaultValue = "3",
+      description = "measured runs per system and workload (default ${DEFAULT-VALUE})")
+  int runs;
+
+  @Option(
+      names = "--warmup",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "warm each run's JVM up first (default ${DEFAULT-VALUE})")
+  boolean warmup;
+
+  @Option(
       names = "--timeout",
-      defaultValue = "300",
-      description =
-          "seconds each system may take before its run counts as timed out (default"
-              + " ${DEFAULT-VALUE})")
+      defaultValue = "180",
+      description = "seconds one run may take before it counts as timed out (default 180)")
   int timeoutSeconds;
+
+  @Option(
+      names = "--heap",
+      defaultValue = "2g",
+      description = "-Xmx of every run's JVM (default ${DEFAULT-VALUE})")
+  String heap;
+
+  @Option(
+      names = "--data-dir",
+      description = "where the SQLite files go (default: a directory under java.io.tmpdir)")
+  Path dataDir;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    if (tasks < 1 || workers < 1 || pool < 1 || timeoutSeconds < 1) {
-      throw new ParameterException(
-          spec.commandLine(), "--tasks, --workers, --pool and --timeout must be >= 1");
-    }
+    validate();
     PrintWriter out = spec.commandLine().getOut();
-    String unreachable = PeerDatabase.unreachableBecause(pgUrl);
-    if (unreachable != null) {
-      spec.commandLine().getErr().println("PostgreSQL is not reachable: " + unreachable);
-      return 2;
+    List<StoreKind> storeKinds = stores.stream().map(StoreKind::byId).toList();
+    List<Workload> order =
+        Arrays.stream(Workload.values()).filter(w -> workloads.contains(w.id)).toList();
+    List<PeerSystem> chosen =
+        PeerSystems.all().stream().filter(s -> systems.contains(s.id())).toList();
+    if (storeKinds.contains(StoreKind.POSTGRES)) {
+      String unreachable = PeerDatabase.unreachableBecause(pgUrl);
+      if (unreachable != null) {
+        spec.commandLine().getErr().println("PostgreSQL is not reachable: " + unreachable);
+        return 2;
+      }
     }
-    PeerDatabase db = new PeerDatabase(pgUrl, pool);
-    List<PeerSystem> systems =
-        List.of(
-            new SpindleOnPostgres(db),
-            DbScheduler.defaults(db),
-            DbScheduler.lockAndFetch(db),
-            new JobRunrOnPostgres(db));
-    Duration timeout = Duration.ofSeconds(timeoutSeconds);
+    Path data = dataDir != null ? dataDir : Path.of(System.getProperty("java.io.tmpdir"));
+    Path workDir = Files.createDirectories(data).resolve("spindle-peers");
+    Files.createDirectories(workDir);
+    Path log = workDir.resolve("runs.log");
+    out.printf("each run's own output goes to %s%n", log);
+    out.flush();
+
     List<PeerResult> results = new ArrayList<>();
-    for (PeerSystem system : systems) {
-      out.printf("running %s, %s…%n", system.name(), system.settings());
-      out.flush();
-      String schema = db.createSchema("spindle_peers_");
-      try {
-        results.add(system.run(schema, tasks, workers, timeout));
-      } finally {
-        db.dropSchema(schema);
+    boolean failed = false;
+    for (StoreKind store : storeKinds) {
+      for (Workload workload : order) {
+        double rate = workload == Workload.STEADY ? steadyRate(results, store) : 0;
+        if (workload == Workload.STEADY && rate <= 0) {
+          out.printf(
+              "skipping (c) on %s: no Spindle (a) rate to halve; pass --steady-rate%n",
+              store.title);
+          continue;
+        }
+        for (int r = 1; r <= runs; r++) {
+          for (PeerSystem system : chosen) {
+            if (!system.supports(store, workload)) {
+              continue;
+            }
+            RunSpec run = runSpec(system, store, workload, rate, workDir);
+            out.printf(
+                "%s (%s) run %d/%d: %s, %s… ",
+                store.title, workload.id, r, runs, system.name(), system.settings());
+            out.flush();
+            PeerResult result = launch(run, log);
+            if (result == null) {
+              out.printf("FAILED (see %s)%n", log);
+              failed = true;
+            } else {
+              out.println(PeerTable.summary(result));
+              results.add(result);
+              failed |= result.systemId().equals("spindle") && result.timedOut();
+            }
+            out.flush();
+          }
+        }
       }
     }
     out.printf(
-        "%nWorkload (a): %,d no-op tasks submitted in bulk, %d workers, %d connections each;"
-            + " %s, %d cores, Java %s%n%n",
-        tasks,
-        workers,
-        pool,
+        "%n%s, %d cores, Java %s, %d run(s) each, medians; workers %d, pool %d, heap %s%n",
         LocalDate.now(),
         Runtime.getRuntime().availableProcessors(),
-        Runtime.version());
-    out.print(PeerTable.format(results));
+        Runtime.version(),
+        runs,
+        workers,
+        pool,
+        heap);
+    out.print(PeerTable.format(results, this::describe));
     out.flush();
-    return results.stream().anyMatch(PeerResult::timedOut) ? 1 : 0;
+    return failed ? 1 : 0;
+  }
+
+  private void validate() {
+    if (tasks < 1
+        || workers < 1
+        || pool < 1
+        || sleepTasks < 1
+        || sleepWorkers < 1
+        || steadySeconds < 1
+        || runs < 1
+        || timeoutSeconds < 1
+        || sleepMillis < 0
+        || holdMillis < 0
+        || steadyRate < 0) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--tasks, --workers, --pool, --sleep-tasks, --sleep-workers, --steady-seconds, --runs"
+              + " and --timeout must be >= 1; --sleep-ms, --hold-ms and --steady-rate >= 0");
+    }
+    try {
+      stores.forEach(StoreKind::byId);
+      workloads.forEach(Workload::byId);
+      systems.forEach(PeerSystems::byId);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** Half of Spindle's median end-to-end rate of (a) on {@code store}, or --steady-rate. */
+  private double steadyRate(List<PeerResult> results, StoreKind store) {
+    if (steadyRate > 0) {
+      return steadyRate;
+    }
+    double[] rates =
+        results.stream()
+            .filter(
+                r ->
+                    r.systemId().equals("spindle")
+                        && r.store().equals(store.id)
+                        && r.workload().equals(Workload.BULK.id)
+                        && !r.timedOut())
+            .mapToDouble(PeerResult::endToEndRate)
+            .toArray();
+    return rates.length == 0 ? 0 : Math.floor(PeerTable.median(rates) / 2);
+  }
+
+  private RunSpec runSpec(
+      PeerSystem system, StoreKind store, Workload workload, double rate, Path workDir) {
+    int n =
+        switch (workload) {
+          case BULK -> tasks;
+          case SLEEP, HOLD -> workload == Workload.HOLD ? sleepWorkers : sleepTasks;
+          case STEADY -> (int) Math.ceil(rate * steadySeconds);
+        };
+    int w = workload == Workload.SLEEP || workload == Workload.HOLD ? sleepWorkers : workers;
+    long sleep =
+        switch (workload) {
+          case SLEEP -> sleepMillis;
+          case HOLD -> holdMillis;
+          default -> 0;
+        };
+    return new RunSpec(
+        system.id(),
+        store.id,
+        workload.id,
+        n,
+        w,
+        pool,
+        sleep,
+        rate,
+        pgUrl,
+        workDir.toString(),
+        warmup,
+        timeoutSeconds);
+  }
+
+  /** The heading of one store's table for one workload. */
+  private String describe(StoreKind store, Workload workload, List<PeerResult> rows) {
+    PeerResult any = rows.get(0);
+    String what =
+        switch (workload) {
+          case BULK -> String.format("%,d no-op tasks submitted in bulk", any.tasks());
+          case SLEEP ->
+              String.format("%,d tasks sleeping %d ms submitted in bulk", any.tasks(), sleepMillis);
+          case HOLD ->
+              String.format(
+                  "%,d tasks sleeping %d ms, all meant to be in flight at once",
+                  any.tasks(), holdMillis);
+          case STEADY ->
+              String.format(
+                  "%,.0f tasks/s for %d s, one task per submit (half of Spindle's (a))",
+                  any.targetRate(), steadySeconds);
+        };
+    return String.format("%s (%s): %s, %d workers", store.title, workload.id, what, any.workers());
+  }
+
+  /** Runs {@code run} in a JVM of its own; null when it failed (its output is in {@code log}). */
+  private PeerResult launch(RunSpec run, Path log) throws IOException, InterruptedException {
+    ObjectMapper json = new ObjectMapper();
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                javaBin,
+                "-Xmx" + heap,
+                "-cp",
+                System.getProperty("java.class.path"),
+                PeerRun.class.getName(),
+                json.writeValueAsString(run))
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    Process process = builder.start();
+    PeerResult result = null;
+    try (BufferedReader lines =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        if (line.startsWith(PeerRun.RESULT)) {
+          result = json.readValue(line.substring(PeerRun.RESULT.length()), PeerResult.class);
+        } else {
+          Files.writeString(log, line + System.lineSeparator(), StandardOpenOption.APPEND);
+        }
+      }
+    }
+    int exit = process.waitFor();
+    return exit == 0 ? result : null;
   }
 }

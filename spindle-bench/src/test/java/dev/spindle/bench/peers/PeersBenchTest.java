@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.spindle.bench.BenchMain;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
-/** Keeps {@code spindle bench peers} compiling and working: a small run of every system. */
+/**
+ * Keeps {@code spindle bench peers} compiling and working: tiny runs of every system, store and
+ * workload, each in a JVM of its own as in a real run, with their results read back.
+ */
 class PeersBenchTest {
   private static final String URL =
       System.getenv()
@@ -19,20 +24,86 @@ class PeersBenchTest {
               "SPINDLE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
   @Test
-  @Timeout(60)
-  void everySystemRunsEveryTaskOnce() {
+  @Timeout(180)
+  void everyWorkloadRunsEveryTaskOnceOnBothStores() {
     assumePostgres();
+
+    String out =
+        run(
+            "--systems", "spindle,db-scheduler-tuned,ceiling",
+            "--tasks", "300",
+            "--sleep-tasks", "300",
+            "--sleep-workers", "100",
+            "--hold-ms", "300",
+            "--steady-seconds", "1");
+
+    assertThat(out)
+        .contains("PostgreSQL (a)", "PostgreSQL (b)", "PostgreSQL (h)", "PostgreSQL (c)")
+        .contains("SQLite (a)", "SQLite (b)", "SQLite (h)", "SQLite (c)")
+        .contains("Spindle", "db-scheduler", "lock-and-fetch", "raw SQL")
+        .contains("Spindle = ", "vs Spindle", "exactly once")
+        .doesNotContain("TIMEOUT", "NEVER RAN", "FAILED");
+  }
+
+  /** JobRunr polls every 5 s at best, so it gets the smallest runs that cover both its paths. */
+  @Test
+  @Timeout(180)
+  void jobRunrRunsBulkAndSingleSubmitsOnBothStores() {
+    assumePostgres();
+
+    String out =
+        run(
+            "--systems", "jobrunr-tuned",
+            "--workloads", "a,c",
+            "--tasks", "100",
+            "--steady-rate", "50",
+            "--steady-seconds", "1");
+
+    assertThat(out)
+        .contains("PostgreSQL (a)", "PostgreSQL (c)", "SQLite (a)", "SQLite (c)", "JobRunr")
+        .doesNotContain("TIMEOUT", "NEVER RAN", "FAILED");
+  }
+
+  @Test
+  @Timeout(120)
+  void peersRunWithTheirDefaults() {
+    assumePostgres();
+
+    String out =
+        run(
+            "--systems", "db-scheduler,jobrunr",
+            "--stores", "postgres",
+            "--workloads", "a",
+            "--tasks", "100");
+
+    assertThat(out)
+        .contains("PostgreSQL (a)", "fetch-and-lock-on-execute", "defaults (poll 15 s)")
+        .doesNotContain("TIMEOUT", "NEVER RAN", "FAILED");
+  }
+
+  @Test
+  void badOptionsSayWhatIsAllowed() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new BenchMain()).setErr(new PrintWriter(err));
+
+    int exit = cli.execute("peers", "--systems", "spindle,sidekiq");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("unknown system 'sidekiq'", "allowed: spindle, db-scheduler");
+  }
+
+  /** One run each, no warm-up: enough to show every part works. */
+  private static String run(String... options) {
     StringWriter out = new StringWriter();
     CommandLine cli = new CommandLine(new BenchMain()).setOut(new PrintWriter(out));
-
-    int exit =
-        cli.execute(
-            "peers", "--pg-url", URL, "--tasks", "200", "--workers", "8", "--timeout", "40");
-
-    assertThat(out.toString())
-        .contains("Spindle", "db-scheduler", "lock-and-fetch", "JobRunr")
-        .doesNotContain("TIMEOUT", "NEVER RAN");
-    assertThat(exit).isZero();
+    List<String> args =
+        new ArrayList<>(List.of("peers", "--pg-url", URL, "--runs", "1", "--no-warmup"));
+    args.addAll(List.of(options));
+    args.addAll(List.of("--timeout", "60"));
+    int exit = cli.execute(args.toArray(String[]::new));
+    assertThat(exit).as(out.toString()).isZero();
+    return out.toString();
   }
 
   /** Skips without PostgreSQL, or fails with SPINDLE_REQUIRE_PG=1 (CI with a database). */

@@ -1,0 +1,123 @@
+package dev.spindle.bench.peers;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One run in a process of its own, so that memory and threads are the measured system's alone and
+ * no system runs on code another one warmed up: an optional unmeasured warm-up at a fifth of the
+ * size, then the measured run. Prints {@code RESULT <json>} on standard output.
+ */
+public final class PeerRun {
+  static final String RESULT = "RESULT ";
+
+  /** How many one-task submits of the steady workload may be under way at once. */
+  private static final int MAX_OUTSTANDING_SUBMITS = 1000;
+
+  private PeerRun() {}
+
+  public static void main(String[] args) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    RunSpec spec = json.readValue(args[0], RunSpec.class);
+    PeerSystem system = PeerSystems.byId(spec.system());
+    if (spec.warmup()) {
+      run(system, spec.warmupSized(), null);
+    }
+    PeerResult result;
+    try (ResourceMeter meter = ResourceMeter.start()) {
+      result = run(system, spec, meter);
+    }
+    System.out.println(RESULT + json.writeValueAsString(result));
+    System.out.flush();
+    // Some peers leave non-daemon threads behind after stopping.
+    System.exit(0);
+  }
+
+  static PeerResult run(PeerSystem system, RunSpec spec, ResourceMeter meter) throws Exception {
+    StoreKind store = StoreKind.byId(spec.store());
+    Workload workload = Workload.byId(spec.workload());
+    int tasks = spec.tasks();
+    try (Stage stage =
+        store == StoreKind.POSTGRES
+            ? Stage.postgres(new PeerDatabase(spec.pgUrl()))
+            : Stage.sqlite(Path.of(spec.dataDir()))) {
+      Probe probe = Probe.begin(tasks, spec.sleepMillis());
+      try (PeerSystem.Running running = system.start(stage, spec.workers(), spec.pool(), probe)) {
+        long t0 = System.nanoTime();
+        if (workload == Workload.STEADY) {
+          paced(running, probe, tasks, spec.rate(), t0);
+        } else {
+          probe.submitting(0, tasks, t0);
+          running.submitBulk(tasks);
+        }
+        long submitted = System.nanoTime();
+        int done =
+            Drain.await(running::completed, tasks, t0, Duration.ofSeconds(spec.timeoutSeconds()));
+        long end = System.nanoTime();
+        return new PeerResult(
+            system.id(),
+            system.name(),
+            system.settings(),
+            store.id,
+            workload.id,
+            tasks,
+            spec.workers(),
+            (submitted - t0) / 1e9,
+            (end - t0) / 1e9,
+            probe.firstRunSeconds(t0),
+            done,
+            probe.startLatencyMillis(),
+            workload == Workload.STEADY ? spec.rate() : 0,
+            probe.peakInFlight(),
+            meter == null ? 0 : meter.peakHeapBytes(),
+            ResourceMeter.peakRssBytes(),
+            meter == null ? 0 : meter.peakThreads(),
+            done < tasks ? "-" : probe.delivery());
+      }
+    }
+  }
+
+  /**
+   * Submits one task at a time at {@code rate} per second from {@code t0}, each from a virtual
+   * thread of its own so a slow submit does not delay the next one. Latency counts from each task's
+   * scheduled time, so a system that falls behind is charged for it. At most {@value
+   * #MAX_OUTSTANDING_SUBMITS} submits are under way at once.
+   */
+  private static void paced(
+      PeerSystem.Running running, Probe probe, int tasks, double rate, long t0) throws Exception {
+    double interval = 1e9 / rate;
+    Semaphore outstanding = new Semaphore(MAX_OUTSTANDING_SUBMITS);
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    try (ExecutorService submitters = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < tasks && failure.get() == null; i++) {
+        long due = t0 + (long) (i * interval);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        probe.submitting(i, due);
+        outstanding.acquire();
+        int task = i;
+        submitters.execute(
+            () -> {
+              try {
+                running.submit(task);
+              } catch (Exception e) {
+                failure.compareAndSet(null, e);
+              } finally {
+                outstanding.release();
+              }
+            });
+      }
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+  }
+}
