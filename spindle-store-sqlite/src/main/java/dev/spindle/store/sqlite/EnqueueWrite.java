@@ -98,7 +98,11 @@ final class EnqueueWrite implements WriteOp<List<Enqueued>> {
       insert.setLong(10, task.timeout().toMillis());
       TaskRows.setOptionalString(insert, 11, task.idempotencyKey());
       insert.setString(12, task.fingerprint());
-      insert.setString(13, waitsForAny(session, task.dependsOn()) ? "WAITING" : "READY");
+      boolean waits = waitsForAny(session, task.dependsOn());
+      insert.setString(13, waits ? "WAITING" : "READY");
+      if (!waits && !task.runAt().isAfter(task.createdAt())) {
+        session.tasksDue(task.queue());
+      }
       insert.addBatch();
       results[i] = new Enqueued(id, true);
     }

@@ -2,15 +2,19 @@ package dev.spindle.store.sqlite;
 
 import dev.spindle.core.store.StoreException;
 import java.nio.file.Path;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +38,9 @@ final class GroupCommitWriter implements AutoCloseable {
   private final ReentrantLock lifecycle = new ReentrantLock();
   private final Pending<Void> stop = new Pending<>("stop", s -> null);
   private final AtomicLong commits = new AtomicLong();
+  private final List<Consumer<String>> dueListeners = new CopyOnWriteArrayList<>();
   private final Thread thread;
+  private volatile boolean walRestartRequested;
   private boolean closed;
 
   private GroupCommitWriter(WriterSession session, Path dbFile, int maxOpsPerCommit) {
@@ -79,6 +85,18 @@ final class GroupCommitWriter implements AutoCloseable {
     return pending;
   }
 
+  /**
+   * Calls {@code listener} on the writer thread, right after each commit, with every queue that the
+   * commit gave tasks due now. The caller's own wake-up follows only once its thread is scheduled
+   * again, which under load is the slower path from submit to claim.
+   */
+  Runnable onTasksDue(Consumer<String> listener) {
+    // A fresh wrapper per registration, so removing it twice or registering twice stays exact.
+    Consumer<String> entry = listener::accept;
+    dueListeners.add(entry);
+    return () -> dueListeners.remove(entry);
+  }
+
   /** Ops waiting for the writer; for tests that line ops up in one drain. */
   int pendingCount() {
     return queue.size();
@@ -105,9 +123,37 @@ final class GroupCommitWriter implements AutoCloseable {
           runGroup(batch);
         }
         batch.clear();
+        if (walRestartRequested) {
+          finishCheckpoint();
+        }
       }
     } finally {
       session.close();
+    }
+  }
+
+  /**
+   * Asks the writer to copy the WAL frames the background checkpoint has not copied yet, after its
+   * next group, so that its next transaction starts the WAL over (see {@link WalCheckpointer}).
+   */
+  void requestWalRestart() {
+    walRestartRequested = true;
+  }
+
+  /**
+   * Copies the tail of the WAL, typically the frames committed while the background checkpoint ran.
+   * Runs after the group's callers were answered, so only ops that arrive meanwhile wait for it.
+   */
+  private void finishCheckpoint() {
+    try (ResultSet rs = session.control("PRAGMA wal_checkpoint(PASSIVE)").executeQuery()) {
+      boolean busy = rs.getInt(1) != 0;
+      // Busy: the background checkpoint holds the checkpoint lock; try again after the next group.
+      if (!busy && rs.getInt(2) == rs.getInt(3)) {
+        walRestartRequested = false;
+      }
+    } catch (SQLException e) {
+      walRestartRequested = false;
+      log.warn("SQLite store {}: could not finish a checkpoint of the WAL", dbFile, e);
     }
   }
 
@@ -137,13 +183,27 @@ final class GroupCommitWriter implements AutoCloseable {
     } catch (SQLException | RuntimeException | Error e) {
       rollbackQuietly(e);
       session.transactionRolledBack();
+      session.takeDueQueues();
       failAll(batch, e, "the transaction failed and was rolled back, nothing was written");
       return;
     }
     session.countersCommitted();
     commits.incrementAndGet();
+    announceDue(session.takeDueQueues());
     for (Pending<?> pending : batch) {
       pending.finish();
+    }
+  }
+
+  private void announceDue(Set<String> queues) {
+    for (String queue : queues) {
+      for (Consumer<String> listener : dueListeners) {
+        try {
+          listener.accept(queue);
+        } catch (RuntimeException e) {
+          log.warn("SQLite store {}: a tasks-available listener failed", dbFile, e);
+        }
+      }
     }
   }
 

@@ -11,9 +11,15 @@ import java.util.Objects;
  * @param readerConnections read-only connections for get, list and stats
  * @param maxOpsPerCommit most write calls the writer folds into one transaction
  * @param busyTimeout how long a connection waits on a lock held inside SQLite (checkpoints)
+ * @param checkpointInterval how often the WAL is copied back into the database file, off the writer
+ *     thread, when something was written
  */
 public record SqliteStoreOptions(
-    Durability durability, int readerConnections, int maxOpsPerCommit, Duration busyTimeout) {
+    Durability durability,
+    int readerConnections,
+    int maxOpsPerCommit,
+    Duration busyTimeout,
+    Duration checkpointInterval) {
 
   /** What a write that returned survives. */
   public enum Durability {
@@ -29,6 +35,7 @@ public record SqliteStoreOptions(
   public SqliteStoreOptions {
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(busyTimeout, "busyTimeout");
+    Objects.requireNonNull(checkpointInterval, "checkpointInterval");
     if (readerConnections < 1) {
       throw new IllegalArgumentException(
           "readerConnections must be at least 1, was " + readerConnections);
@@ -40,6 +47,10 @@ public record SqliteStoreOptions(
     if (busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
           "busyTimeout must be between 0 and " + Integer.MAX_VALUE + " ms, was " + busyTimeout);
+    }
+    if (checkpointInterval.isNegative() || checkpointInterval.isZero()) {
+      throw new IllegalArgumentException(
+          "checkpointInterval must be positive, was " + checkpointInterval);
     }
   }
 
@@ -56,7 +67,8 @@ public record SqliteStoreOptions(
         .durability(durability)
         .readerConnections(readerConnections)
         .maxOpsPerCommit(maxOpsPerCommit)
-        .busyTimeout(busyTimeout);
+        .busyTimeout(busyTimeout)
+        .checkpointInterval(checkpointInterval);
   }
 
   /** Builds options; every setting starts at its default. */
@@ -65,6 +77,9 @@ public record SqliteStoreOptions(
     private int readerConnections = 4;
     private int maxOpsPerCommit = 512;
     private Duration busyTimeout = Duration.ofSeconds(10);
+    // Short enough that each checkpoint copies little, long enough that a page rewritten many
+    // times (the claim index under load) is copied once per round.
+    private Duration checkpointInterval = Duration.ofMillis(100);
 
     private Builder() {}
 
@@ -88,8 +103,14 @@ public record SqliteStoreOptions(
       return this;
     }
 
+    public Builder checkpointInterval(Duration checkpointInterval) {
+      this.checkpointInterval = checkpointInterval;
+      return this;
+    }
+
     public SqliteStoreOptions build() {
-      return new SqliteStoreOptions(durability, readerConnections, maxOpsPerCommit, busyTimeout);
+      return new SqliteStoreOptions(
+          durability, readerConnections, maxOpsPerCommit, busyTimeout, checkpointInterval);
     }
   }
 }

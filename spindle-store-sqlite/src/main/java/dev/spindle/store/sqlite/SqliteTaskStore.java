@@ -26,6 +26,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The embedded default store: one SQLite file in WAL mode, used by one process.
@@ -39,14 +40,20 @@ public final class SqliteTaskStore implements TaskStore {
   private final StoreFileLock lock;
   private final GroupCommitWriter writer;
   private final SqliteReaders readers;
+  private final WalCheckpointer checkpointer;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SqliteTaskStore(
-      Path dbFile, StoreFileLock lock, GroupCommitWriter writer, SqliteReaders readers) {
+      Path dbFile,
+      StoreFileLock lock,
+      GroupCommitWriter writer,
+      SqliteReaders readers,
+      WalCheckpointer checkpointer) {
     this.dbFile = dbFile;
     this.lock = lock;
     this.writer = writer;
     this.readers = readers;
+    this.checkpointer = checkpointer;
   }
 
   /** Opens (creating if needed) the store in {@code dbFile} with the default, durable options. */
@@ -64,17 +71,24 @@ public final class SqliteTaskStore implements TaskStore {
     createParentDirectories(db);
     StoreFileLock lock = StoreFileLock.acquire(db);
     Connection connection = null;
+    Connection checkpointConnection = null;
     SqliteReaders readers = null;
     try {
       connection = SqliteConnections.openWriter(db, options);
       SqliteMigrator.migrate(connection, db);
       WriterSession session = startSession(connection, db);
       readers = SqliteReaders.open(db, options);
+      checkpointConnection = SqliteConnections.openCheckpointer(db, options);
       GroupCommitWriter writer = GroupCommitWriter.start(session, db, options.maxOpsPerCommit());
-      return new SqliteTaskStore(db, lock, writer, readers);
+      WalCheckpointer checkpointer =
+          WalCheckpointer.start(checkpointConnection, writer, db, options.checkpointInterval());
+      return new SqliteTaskStore(db, lock, writer, readers, checkpointer);
     } catch (RuntimeException e) {
       if (readers != null) {
         readers.close();
+      }
+      if (checkpointConnection != null) {
+        SqliteConnections.closeQuietly(checkpointConnection);
       }
       if (connection != null) {
         SqliteConnections.closeQuietly(connection);
@@ -184,6 +198,13 @@ public final class SqliteTaskStore implements TaskStore {
         "retry " + ids.size() + " tasks", OperatorWrites.retry(List.copyOf(ids), now));
   }
 
+  /** Announces the queues of submitted tasks that are due at once, right after their commit. */
+  @Override
+  public Subscription onTasksAvailable(Consumer<String> queueListener) {
+    Runnable remove = writer.onTasksDue(queueListener);
+    return remove::run;
+  }
+
   @Override
   public List<TaskInfo> get(List<Long> ids) {
     return readers.get(ids);
@@ -213,6 +234,7 @@ public final class SqliteTaskStore implements TaskStore {
     try {
       writer.close();
       readers.close();
+      checkpointer.close();
     } finally {
       lock.close();
     }
@@ -220,6 +242,10 @@ public final class SqliteTaskStore implements TaskStore {
 
   GroupCommitWriter writer() {
     return writer;
+  }
+
+  WalCheckpointer checkpointer() {
+    return checkpointer;
   }
 
   @Override

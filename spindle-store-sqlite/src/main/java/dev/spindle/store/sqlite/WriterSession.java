@@ -5,7 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The writer connection, its cached statements and the counters only the writer thread touches.
@@ -24,6 +26,7 @@ final class WriterSession implements AutoCloseable {
   private long savedTaskId;
   private long lastLeaseToken;
   private long savedLeaseToken;
+  private final Set<String> dueQueues = new LinkedHashSet<>();
 
   private WriterSession(Connection connection) {
     this.connection = connection;
@@ -93,6 +96,21 @@ final class WriterSession implements AutoCloseable {
     if (token == lastLeaseToken) {
       lastLeaseToken--;
     }
+  }
+
+  /** Notes that the transaction makes tasks of {@code queue} claimable now. */
+  void tasksDue(String queue) {
+    dueQueues.add(queue);
+  }
+
+  /** Queues noted by {@link #tasksDue} since the last call; a hint, also after a rollback. */
+  Set<String> takeDueQueues() {
+    if (dueQueues.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> due = Set.copyOf(dueQueues);
+    dueQueues.clear();
+    return due;
   }
 
   /** Saves advanced counters; called inside the transaction, just before COMMIT. */
