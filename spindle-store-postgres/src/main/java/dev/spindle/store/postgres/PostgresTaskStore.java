@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  *       never receive the same task; lease tokens come from a sequence.
  *   <li>Finished tasks move to a history table in the statement that finishes them, so the hot
  *       table and its indexes hold only waiting and running work however much history is kept.
+ *   <li>Concurrent enqueues share one INSERT and one commit (group commit, see {@link
+ *       EnqueueCoalescer}): one task per submit scales past one commit per task.
  *   <li>Enqueues NOTIFY the queues that got due tasks; {@link #onTasksAvailable} LISTENs, so idle
  *       nodes wake within milliseconds instead of at their next poll.
  *   <li>Maintenance (rescue, expiry, promotion, purge) runs on one node at a time: the one holding
@@ -57,6 +59,7 @@ public final class PostgresTaskStore implements TaskStore {
   private final ConnectionSource connections;
   private final StatementRunner runner;
   private final EnqueueStatement enqueue;
+  private final EnqueueCoalescer coalescer;
   private final ClaimStatement claim;
   private final CompleteStatement complete;
   private final HeartbeatStatement heartbeat;
@@ -80,6 +83,12 @@ public final class PostgresTaskStore implements TaskStore {
     this.runner = runner;
     this.announcer = new QueueAnnouncer(this::announce);
     this.enqueue = new EnqueueStatement(queries, schema, options.notifications(), announcer);
+    this.coalescer =
+        new EnqueueCoalescer(
+            Math.max(1, options.poolSize() / 2),
+            batch ->
+                runner.autocommit(
+                    "enqueue " + batch.size() + " tasks", c -> enqueue.write(c, batch, false)));
     this.claim = new ClaimStatement(queries, options.maxClaimBatch());
     this.complete = new CompleteStatement(queries);
     this.heartbeat = new HeartbeatStatement(queries);
@@ -132,6 +141,11 @@ public final class PostgresTaskStore implements TaskStore {
     return options;
   }
 
+  /** The enqueue group commit, for tests. */
+  EnqueueCoalescer coalescer() {
+    return coalescer;
+  }
+
   /** The schema version this Spindle writes. */
   public static int schemaVersion() {
     return PostgresMigrator.latestVersion();
@@ -143,11 +157,12 @@ public final class PostgresTaskStore implements TaskStore {
       return List.of();
     }
     List<NewTask> batch = List.copyOf(tasks);
-    String what = "enqueue " + batch.size() + " tasks";
-    // Without keys nothing can fail after the insert: one statement, committed on its own.
+    // Without keys nothing can fail after the insert: one statement, committed on its own and
+    // shared with concurrent callers'.
     return EnqueueStatement.hasKeys(batch)
-        ? runner.transaction(what, c -> enqueue.write(c, batch, false))
-        : runner.autocommit(what, c -> enqueue.write(c, batch, false));
+        ? runner.transaction(
+            "enqueue " + batch.size() + " tasks", c -> enqueue.write(c, batch, false))
+        : coalescer.enqueue(batch);
   }
 
   /**
@@ -368,6 +383,7 @@ public final class PostgresTaskStore implements TaskStore {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    coalescer.close();
     runner.close();
     try {
       announcer.close();

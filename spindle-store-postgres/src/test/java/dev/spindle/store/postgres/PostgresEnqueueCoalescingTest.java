@@ -1,0 +1,127 @@
+package dev.spindle.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spindle.core.store.Enqueued;
+import dev.spindle.core.store.StoreException;
+import dev.spindle.core.task.NewTask;
+import dev.spindle.testkit.ManualClock;
+import dev.spindle.testkit.store.NewTasks;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Concurrent enqueues share INSERTs and commits: every caller still gets its own ids back in its
+ * own order, and one caller's bad batch fails only that caller.
+ */
+class PostgresEnqueueCoalescingTest {
+  private final ManualClock clock = ManualClock.startingAt2026();
+  private PostgresTaskStore store;
+
+  @BeforeEach
+  void open() {
+    store = TestDatabase.openFresh();
+  }
+
+  @AfterEach
+  void close() {
+    if (store != null) {
+      store.close();
+    }
+    TestDatabase.dropSchemas();
+  }
+
+  private NewTask task(String payload) {
+    return NewTasks.task("default", clock.instant()).payload(payload).build();
+  }
+
+  @Test
+  @Timeout(60)
+  void concurrentSingleTaskEnqueuesShareStatementsAndEachGetsItsOwnTask() throws Exception {
+    int callers = 64;
+    int perCaller = 50;
+    List<Future<List<Long>>> calls = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int c = 0; c < callers; c++) {
+        int caller = c;
+        calls.add(
+            pool.submit(
+                () -> {
+                  List<Long> ids = new ArrayList<>();
+                  for (int i = 0; i < perCaller; i++) {
+                    String payload = "{\"caller\":" + caller + ",\"i\":" + i + "}";
+                    ids.add(store.enqueue(List.of(task(payload))).get(0).id());
+                  }
+                  return ids;
+                }));
+      }
+    }
+
+    Set<Long> all = new HashSet<>();
+    for (int c = 0; c < callers; c++) {
+      List<Long> ids = calls.get(c).get();
+      all.addAll(ids);
+      // Each id leads to the task that caller submitted, not a neighbour's in the shared INSERT.
+      for (int i = 0; i < perCaller; i += 17) {
+        assertThat(store.get(ids.get(i)).orElseThrow().payloadJson())
+            .isEqualTo("{\"caller\":" + c + ",\"i\":" + i + "}");
+      }
+    }
+    assertThat(all).hasSize(callers * perCaller);
+    assertThat(store.coalescer().writes()).isLessThan(callers * perCaller);
+  }
+
+  @Test
+  @Timeout(60)
+  void aBadBatchSharingAWriteFailsOnlyItsOwnCaller() throws Exception {
+    PostgresTaskStore oneWriter =
+        PostgresTaskStore.open(store.options().toBuilder().poolSize(2).build());
+    try (Connection blocker = TestDatabase.connect();
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      // Hold the table so the only writer sits in its first INSERT while two more callers queue.
+      blocker.setAutoCommit(false);
+      try (Statement st = blocker.createStatement()) {
+        st.execute("LOCK TABLE " + store.options().schema() + ".spindle_task IN EXCLUSIVE MODE");
+      }
+      Future<List<Enqueued>> first = pool.submit(() -> oneWriter.enqueue(List.of(task("1"))));
+      awaitWaiting(oneWriter, 0);
+      // PostgreSQL text cannot hold a NUL character: the driver refuses the whole statement.
+      Future<List<Enqueued>> bad =
+          pool.submit(() -> oneWriter.enqueue(List.of(task("\"\u0000\""))));
+      Future<List<Enqueued>> good =
+          pool.submit(() -> oneWriter.enqueue(List.of(task("2"), task("3"))));
+      awaitWaiting(oneWriter, 2);
+      blocker.rollback();
+
+      assertThat(first.get()).hasSize(1);
+      List<Enqueued> goodIds = good.get();
+      assertThat(goodIds).hasSize(2);
+      assertThat(oneWriter.get(goodIds.get(1).id()).orElseThrow().payloadJson()).isEqualTo("3");
+      assertThatThrownBy(bad::get).hasCauseInstanceOf(StoreException.class);
+    } finally {
+      oneWriter.close();
+    }
+  }
+
+  /** Waits until {@code count} batches queue behind the busy writer (after the first is taken). */
+  private static void awaitWaiting(PostgresTaskStore store, int count) throws InterruptedException {
+    EnqueueCoalescer coalescer = store.coalescer();
+    Wait.until(
+        count + " batches waiting behind a writer busy with its first",
+        Duration.ofSeconds(10),
+        () -> coalescer.writes() == 1 && coalescer.waiting() == count);
+  }
+}
