@@ -10,10 +10,10 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Leases due READY tasks of one queue with one statement ({@code claim}): expire the queue's
- * overdue tasks, pick the best due ones with {@code FOR UPDATE SKIP LOCKED}, mark them RUNNING
- * under a fresh lease token. Concurrent claimers, on this node or others, skip each other's rows
- * instead of waiting for them.
+ * Leases due READY tasks of one queue with one statement ({@code claim}): pick the best due ones
+ * not past their deadline with {@code FOR UPDATE SKIP LOCKED}, mark them RUNNING under a fresh
+ * lease token. Overdue tasks are left for {@code expireOverdue}. Concurrent claimers, on this node
+ * or others, skip each other's rows instead of waiting for them.
  */
 final class ClaimStatement {
   private static final Comparator<ClaimedTask> CLAIM_ORDER =

@@ -78,40 +78,18 @@ SELECT i.id,
 -- plan: every execution
 SELECT key, task_id, fingerprint FROM {schema}.spindle_idempotency_key WHERE key = ANY(:keys::text[])
 
--- Expires the queue's READY tasks past their deadline (they move to the history table), then
--- leases due ones. Both lock with SKIP LOCKED, so concurrent claimers on any node never wait for
--- each other and never receive the same task. One lease token (an InitPlan: evaluated once)
--- serves the whole batch: together with the task id it fences the attempt. The picked ids are
--- updated through "id = ANY (ARRAY(...))", a primary key lookup whatever the statistics say; a
--- join with the CTE let the generic plan hash the whole hot table on every claim (measured: 11 ms
--- instead of 1 ms with 20,000 tasks waiting). RETURNING yields rows in storage order; the caller
--- sorts them into claim order.
+-- Leases due READY tasks of one queue, skipping those past their deadline (the maintainer's
+-- expire_overdue moves them to the history table; doing it here too cost every claim half its
+-- planning and execution time: 1.7 ms instead of 0.9 ms for 20 tasks of 50,000 waiting). SKIP
+-- LOCKED: concurrent claimers on any node never wait for each other and never receive the same
+-- task. One lease token (an InitPlan: evaluated once) serves the whole batch: together with the
+-- task id it fences the attempt. The picked ids are updated through "id = ANY (ARRAY(...))", a
+-- primary key lookup whatever the statistics say; a join with the CTE let the generic plan hash
+-- the whole hot table on every claim (measured: 11 ms instead of 1 ms with 20,000 tasks waiting).
+-- RETURNING yields rows in storage order; the caller sorts them into claim order.
 -- name: claim
 -- plan: every execution
-WITH overdue AS (
-  SELECT id FROM {schema}.spindle_task
-   WHERE queue = :queue AND state = 'READY' AND deadline IS NOT NULL
-     AND deadline < to_timestamp(:now / 1000.0)
-   LIMIT 1000
-   FOR UPDATE SKIP LOCKED
-),
-expired AS (
-  DELETE FROM {schema}.spindle_task t
-   WHERE t.id = ANY (ARRAY(SELECT id FROM overdue))
-  RETURNING t.*
-),
-expired_done AS (
-  INSERT INTO {schema}.spindle_task_done
-         (id, type, queue, state, priority, payload, result, last_error, attempts, max_attempts,
-          created_at, run_at, deadline, timeout_ms, started_at, finished_at, idempotency_key,
-          fingerprint, progress, lease_owner, lease_token, lease_until, cancel_requested)
-  SELECT id, type, queue, 'EXPIRED', priority, payload, result, last_error, attempts,
-         max_attempts, created_at, run_at, deadline, timeout_ms, started_at,
-         to_timestamp(:now / 1000.0), idempotency_key, fingerprint, progress, NULL, lease_token,
-         NULL, cancel_requested
-    FROM expired
-),
-picked AS (
+WITH picked AS (
   SELECT id FROM {schema}.spindle_task
    WHERE queue = :queue AND state = 'READY' AND run_at <= to_timestamp(:now / 1000.0)
      AND (deadline IS NULL OR deadline >= to_timestamp(:now / 1000.0))
