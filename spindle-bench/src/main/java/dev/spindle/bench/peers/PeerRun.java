@@ -11,14 +11,18 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One run in a process of its own, so that memory and threads are the measured system's alone and
- * no system runs on code another one warmed up: an optional unmeasured warm-up at a fifth of the
- * size, then the measured run. Prints {@code RESULT <json>} on standard output.
+ * no system runs on code another one warmed up: an optional unmeasured warm-up (rounds at a fifth
+ * of the size for at least {@link #WARMUP}), then the measured run. Prints {@code RESULT <json>} on
+ * standard output.
  */
 public final class PeerRun {
   static final String RESULT = "RESULT ";
 
   /** How many one-task submits of the steady workload may be under way at once. */
   private static final int MAX_OUTSTANDING_SUBMITS = 1000;
+
+  /** The least time a run's JVM spends warming up before the measured run. */
+  static final Duration WARMUP = Duration.ofSeconds(20);
 
   private PeerRun() {}
 
@@ -27,7 +31,12 @@ public final class PeerRun {
     RunSpec spec = json.readValue(args[0], RunSpec.class);
     PeerSystem system = PeerSystems.byId(spec.system());
     if (spec.warmup()) {
-      run(system, spec.warmupSized(), null);
+      // Rounds of a fifth of the run for at least WARMUP: the JIT compilers took 6 of 12 s of CPU
+      // in a Spindle run after a single such round, which measured the compiler, not the system.
+      long until = System.nanoTime() + WARMUP.toNanos();
+      do {
+        run(system, spec.warmupSized(), null);
+      } while (System.nanoTime() - until < 0);
     }
     PeerResult result;
     try (ResourceMeter meter = ResourceMeter.start()) {

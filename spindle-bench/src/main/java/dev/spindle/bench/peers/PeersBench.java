@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
           + " --sleep-workers; (h) --sleep-workers tasks sleeping --hold-ms, all in flight at"
           + " once; (c) one task per submit at a steady rate, half of Spindle's (a) rate on that"
           + " store unless --steady-rate says otherwise.",
-      "Each run is its own JVM (-Xmx --heap) with an unmeasured warm-up at a fifth of the size;"
+      "Each run is its own JVM (-Xmx --heap) with an unmeasured warm-up (rounds at a fifth of the"
+          + " size for at least 20 s);"
           + " the table shows the median of --runs runs and the ratios Spindle/peer and"
           + " Spindle/ceiling."
     })
@@ -140,7 +141,9 @@ public final class PeersBench implements Callable<Integer> {
   @Option(
       names = "--timeout",
       defaultValue = "180",
-      description = "seconds one run may take before it counts as timed out (default 180)")
+      description =
+          "seconds one run may take before it counts as timed out (default 180; for (c) at most"
+              + " 4 x --steady-seconds + 20)")
   int timeoutSeconds;
 
   @Option(
@@ -287,6 +290,12 @@ public final class PeersBench implements Callable<Integer> {
           case HOLD -> holdMillis;
           default -> 0;
         };
+    // A system that cannot keep up with (c) would take minutes to drain its backlog; what it did
+    // by then says enough (unstarted tasks count as never started).
+    int timeout =
+        workload == Workload.STEADY
+            ? Math.min(timeoutSeconds, steadySeconds * 4 + 20)
+            : timeoutSeconds;
     return new RunSpec(
         system.id(),
         store.id,
@@ -299,7 +308,7 @@ public final class PeersBench implements Callable<Integer> {
         pgUrl,
         workDir.toString(),
         warmup,
-        timeoutSeconds);
+        timeout);
   }
 
   /** The heading of one store's table for one workload. */

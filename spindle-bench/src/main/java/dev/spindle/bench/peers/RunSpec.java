@@ -5,7 +5,8 @@ package dev.spindle.bench.peers;
  *
  * @param rate the steady submit rate, tasks per second (steady workload only)
  * @param dataDir where SQLite stages are made
- * @param warmup whether to run a fifth of the workload first, on a stage of its own, unmeasured
+ * @param warmup whether to warm up first with rounds of a fifth of the workload, each on a stage of
+ *     its own, unmeasured
  */
 record RunSpec(
     String system,
