@@ -1,7 +1,6 @@
 package dev.spindle.bench;
 
 import dev.spindle.core.Spindle;
-import dev.spindle.core.SpindleListener;
 import dev.spindle.core.TaskRequest;
 import dev.spindle.core.store.TaskStore;
 import java.time.Duration;
@@ -119,14 +118,7 @@ final class EndToEndRun {
   }
 
   private Spindle build(LatencyRecorder latency, CountDownLatch done) {
-    SpindleListener finished =
-        new SpindleListener() {
-          @Override
-          public void attemptFinished(
-              String queue, String type, long taskId, AttemptResult result, Duration ran) {
-            done.countDown();
-          }
-        };
+    FinishedAttempts finished = new FinishedAttempts(done::countDown);
     return Spindle.builder()
         .store(stores.get())
         .listener(finished)

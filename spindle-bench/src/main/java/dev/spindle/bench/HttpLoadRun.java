@@ -1,6 +1,5 @@
 package dev.spindle.bench;
 
-import dev.spindle.core.SpindleListener;
 import dev.spindle.server.SpindleServer;
 import dev.spindle.store.sqlite.SqliteTaskStore;
 import java.io.IOException;
@@ -93,18 +92,10 @@ final class HttpLoadRun {
   }
 
   Result run(int clients, int batch, Limit limit) throws Exception {
-    LongAdder finished = new LongAdder();
-    SpindleListener counter =
-        new SpindleListener() {
-          @Override
-          public void attemptFinished(
-              String queue, String type, long taskId, AttemptResult result, Duration ran) {
-            finished.increment();
-          }
-        };
+    FinishedAttempts finished = new FinishedAttempts();
     Path db = dir.resolve("http-bench-" + (++runs) + ".db");
     try {
-      return run(clients, batch, limit, db, finished, counter);
+      return run(clients, batch, limit, db, finished);
     } finally {
       for (String suffix : new String[] {"", "-wal", "-shm", ".lock"}) {
         Files.deleteIfExists(Path.of(db + suffix));
@@ -112,8 +103,7 @@ final class HttpLoadRun {
     }
   }
 
-  private Result run(
-      int clients, int batch, Limit limit, Path db, LongAdder finished, SpindleListener counter)
+  private Result run(int clients, int batch, Limit limit, Path db, FinishedAttempts finished)
       throws Exception {
     try (SpindleServer server =
         SpindleServer.builder()
@@ -121,7 +111,7 @@ final class HttpLoadRun {
             .port(0)
             .store(SqliteTaskStore.open(db))
             .queue("default", queueConcurrency)
-            .listener(counter)
+            .listener(finished)
             .start()) {
       URI base = URI.create("http://127.0.0.1:" + server.port() + "/");
       try (Load load = new Load(base, clients, batch, limit)) {
@@ -132,7 +122,7 @@ final class HttpLoadRun {
         CpuAccounting.Snapshot cpu1 = CpuAccounting.Snapshot.take(load.endedClientCpu.sum());
         long accepted = load.tasks.get();
         long deadline = submitted + Duration.ofMinutes(10).toNanos();
-        while (finished.sum() < accepted && System.nanoTime() < deadline) {
+        while (finished.count() < accepted && System.nanoTime() < deadline) {
           Thread.sleep(2);
         }
         long done = System.nanoTime();
@@ -144,7 +134,7 @@ final class HttpLoadRun {
             load.firstError.get(),
             (submitted - t0) / 1e9,
             (done - t0) / 1e9,
-            finished.sum() >= accepted,
+            finished.count() >= accepted,
             LatencyRecorder.summarize(load.latencies()),
             cpu1.perUnit(cpu0, load.requests.get(), "request while submitting"),
             cpu2.perUnit(cpu0, accepted, "task end to end"));

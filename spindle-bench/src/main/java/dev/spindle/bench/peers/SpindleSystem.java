@@ -1,16 +1,14 @@
 package dev.spindle.bench.peers;
 
+import dev.spindle.bench.FinishedAttempts;
 import dev.spindle.core.Spindle;
-import dev.spindle.core.SpindleListener;
 import dev.spindle.core.TaskRequest;
 import dev.spindle.core.store.TaskStore;
 import dev.spindle.store.postgres.PostgresStoreOptions;
 import dev.spindle.store.postgres.PostgresTaskStore;
 import dev.spindle.store.sqlite.SqliteTaskStore;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** Spindle with its default options but the pool size and worker count. */
 final class SpindleSystem implements PeerSystem {
@@ -49,20 +47,11 @@ final class SpindleSystem implements PeerSystem {
                       .build());
           case SQLITE -> SqliteTaskStore.open(stage.sqliteFile());
         };
-    // The engine reports an attempt after the store committed its outcome.
-    AtomicInteger finished = new AtomicInteger();
-    SpindleListener counter =
-        new SpindleListener() {
-          @Override
-          public void attemptFinished(
-              String queue, String type, long taskId, AttemptResult result, Duration ran) {
-            finished.incrementAndGet();
-          }
-        };
+    FinishedAttempts finished = new FinishedAttempts();
     Spindle spindle =
         Spindle.builder()
             .store(store)
-            .listener(counter)
+            .listener(finished)
             .queue("default", workers)
             .handler(
                 "noop",
@@ -93,7 +82,7 @@ final class SpindleSystem implements PeerSystem {
 
       @Override
       public int completed() {
-        return finished.get();
+        return (int) finished.count();
       }
 
       @Override
