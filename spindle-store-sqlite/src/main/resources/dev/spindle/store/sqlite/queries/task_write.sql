@@ -18,14 +18,6 @@ SELECT count(*) FROM spindle_task
 -- name: find_by_idempotency_key
 SELECT id, fingerprint FROM spindle_task WHERE idempotency_key = ?1
 
--- Runs before every claim, so it must cost an index probe, not a walk of the queue's backlog:
--- without statistics the planner would pick the ready index for "queue = ?".
--- name: expire_overdue_in_queue
-UPDATE spindle_task SET state = 'EXPIRED', finished_at = ?1
- WHERE id IN (SELECT id FROM spindle_task INDEXED BY spindle_task_deadline
-               WHERE state = 'READY' AND deadline IS NOT NULL AND deadline < ?1 AND queue = ?2
-               LIMIT ?3)
-
 -- name: claim
 UPDATE spindle_task
    SET state = 'RUNNING', attempts = attempts + 1, lease_owner = ?1, lease_token = ?2,
