@@ -273,6 +273,17 @@ final class GroupCommitWriter implements AutoCloseable {
     } finally {
       lifecycle.unlock();
     }
+    if (joinUninterruptibly(thread)) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Waits until {@code thread} has ended, even when interrupted meanwhile (closing must not leave a
+   * thread using a connection it is about to close); returns whether an interrupt arrived, for the
+   * caller to restore once its own cleanup is done.
+   */
+  static boolean joinUninterruptibly(Thread thread) {
     boolean interrupted = false;
     while (thread.isAlive()) {
       try {
@@ -281,9 +292,7 @@ final class GroupCommitWriter implements AutoCloseable {
         interrupted = true;
       }
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    return interrupted;
   }
 
   private static final class Pending<T> {

@@ -118,14 +118,7 @@ final class WalCheckpointer implements AutoCloseable {
     }
     closing = true;
     LockSupport.unpark(thread);
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
+    boolean interrupted = GroupCommitWriter.joinUninterruptibly(thread);
     connectionLock.lock();
     try {
       if (passive != null) {
