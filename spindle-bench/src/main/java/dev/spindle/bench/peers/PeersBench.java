@@ -280,7 +280,8 @@ public final class PeersBench implements Callable<Integer> {
     int n =
         switch (workload) {
           case BULK -> tasks;
-          case SLEEP, HOLD -> workload == Workload.HOLD ? sleepWorkers : sleepTasks;
+          case SLEEP -> sleepTasks;
+          case HOLD -> sleepWorkers;
           case STEADY -> (int) Math.ceil(rate * steadySeconds);
         };
     int w = workload == Workload.SLEEP || workload == Workload.HOLD ? sleepWorkers : workers;

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -288,6 +289,6 @@ final class RawSqlCeiling implements PeerSystem {
         rows[n++] = ((long) rs.getInt(2) << 32) | rs.getLong(1);
       }
     }
-    return java.util.Arrays.copyOf(rows, n);
+    return Arrays.copyOf(rows, n);
   }
 }
