@@ -153,6 +153,13 @@ public final class PeersBench implements Callable<Integer> {
   String heap;
 
   @Option(
+      names = "--jvm-arg",
+      description =
+          "an extra option for every run's JVM, e.g. -XX:StartFlightRecording to profile a run"
+              + " (repeatable)")
+  List<String> jvmArgs = new ArrayList<>();
+
+  @Option(
       names = "--data-dir",
       description = "where the SQLite files go (default: a directory under java.io.tmpdir)")
   Path dataDir;
@@ -336,15 +343,16 @@ public final class PeersBench implements Callable<Integer> {
   private PeerResult launch(RunSpec run, Path log) throws IOException, InterruptedException {
     ObjectMapper json = new ObjectMapper();
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx" + heap));
+    command.addAll(jvmArgs);
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            PeerRun.class.getName(),
+            json.writeValueAsString(run)));
     ProcessBuilder builder =
-        new ProcessBuilder(
-                javaBin,
-                "-Xmx" + heap,
-                "-cp",
-                System.getProperty("java.class.path"),
-                PeerRun.class.getName(),
-                json.writeValueAsString(run))
-            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Process process = builder.start();
     PeerResult result = null;
     try (BufferedReader lines =

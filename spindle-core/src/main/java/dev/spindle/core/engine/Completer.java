@@ -26,6 +26,7 @@ final class Completer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Completer.class);
   private static final int MAX_BATCH = 2048;
 
+  /** An outcome to write; {@code attempt} is null for a task given back without being started. */
   private record Pending(Attempt attempt, Outcome outcome, AttemptResult result) {}
 
   private final TaskStore store;
@@ -57,6 +58,11 @@ final class Completer implements AutoCloseable {
 
   void submit(Attempt attempt, Outcome outcome, AttemptResult result) {
     queue.add(new Pending(attempt, outcome, result));
+  }
+
+  /** Writes the outcome of a task claimed but never started (released or cancelled unrun). */
+  void giveBack(Outcome outcome) {
+    queue.add(new Pending(null, outcome, null));
   }
 
   private void loop() {
@@ -96,6 +102,10 @@ final class Completer implements AutoCloseable {
     Set<Long> fenced = new HashSet<>(store.complete(outcomes));
     for (Pending p : batch) {
       Attempt a = p.attempt();
+      if (a == null) {
+        onFinished.accept(p.outcome().id());
+        continue;
+      }
       active.remove(a);
       long id = a.task.id();
       if (fenced.contains(id)) {
@@ -112,9 +122,13 @@ final class Completer implements AutoCloseable {
     Instant now = clock.instant();
     batch.removeIf(
         p -> {
-          if (p.attempt().leaseUntil().isBefore(now)) {
-            active.remove(p.attempt());
-            listener.leaseLost(p.attempt().task.id());
+          Attempt a = p.attempt();
+          if (a == null) {
+            return false; // its lease is unknown here; a fenced write is harmless
+          }
+          if (a.leaseUntil().isBefore(now)) {
+            active.remove(a);
+            listener.leaseLost(a.task.id());
             return true;
           }
           return false;

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -67,7 +68,8 @@ public final class Engine {
         (queue, concurrency) ->
             dispatchers.put(
                 queue,
-                new QueueDispatcher(queue, concurrency, store, clock, settings, runner, listener)));
+                new QueueDispatcher(
+                    queue, concurrency, store, clock, settings, runner, completer, listener)));
     this.leaseKeeper = new LeaseKeeper(store, clock, active, settings, stopper);
     this.watchdog = new AttemptWatchdog(clock, active, stopper, settings);
     this.maintainer = new Maintainer(store, clock, settings, listener, this::wakeAll);
@@ -147,9 +149,21 @@ public final class Engine {
     return active.size();
   }
 
-  /** Signals a running attempt of this instance that its task was cancelled. */
+  /**
+   * Signals a running attempt of this instance that its task was cancelled; a task claimed ahead
+   * and not started is cancelled unrun.
+   */
   public void cancelLocal(long taskId) {
-    active.find(taskId).ifPresent(a -> a.stop(StopReason.CANCELLED));
+    Optional<Attempt> running = active.find(taskId);
+    if (running.isPresent()) {
+      running.get().stop(StopReason.CANCELLED);
+      return;
+    }
+    for (QueueDispatcher d : dispatchers.values()) {
+      if (d.cancelBuffered(taskId)) {
+        return;
+      }
+    }
   }
 
   /**

@@ -3,29 +3,47 @@ package dev.spindle.core.engine;
 import dev.spindle.core.SpindleListener;
 import dev.spindle.core.store.ClaimRequest;
 import dev.spindle.core.store.ClaimedTask;
+import dev.spindle.core.store.Outcome;
 import dev.spindle.core.store.TaskStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Claims tasks of one queue whenever it has free slots and starts them. Concurrency is a semaphore
- * of slots, not a thread pool: each task runs on its own virtual thread.
+ * Claims tasks of one queue and starts them, each on its own virtual thread, at most {@code
+ * concurrency} at once.
  *
- * <p>A claim asks for every free slot at once. While a claim round trip is under way, finishing
- * tasks free more slots, so under load claims grow into batches by themselves. Up to {@value
- * #CLAIMS_IN_FLIGHT} claims are under way at once: a claim commits (on PostgreSQL it waits for the
- * WAL flush), and with one at a time a slot freed just after a claim left waited for that claim's
- * whole round trip and the next one's. Measured with 64 slots on PostgreSQL: 4,500 tasks/s with one
- * claim in flight, see the closing note of issue 5 for the figure with several.
+ * <p>Up to {@value #CLAIMS_IN_FLIGHT} claims are under way at once: a claim commits (on PostgreSQL
+ * it waits for the WAL flush), and with one at a time a slot freed just after a claim left waited
+ * for that claim's whole round trip and the next one's.
+ *
+ * <p><b>Claiming ahead.</b> While the queue's handlers are short (on average at most {@link
+ * #prefetchLimit a tenth of the lease, and at most a second}), the dispatcher also holds up to
+ * {@code concurrency} tasks claimed ahead, so a slot that frees up starts its next task at once
+ * instead of after a claim round trip, and claims come in large batches instead of one per freed
+ * slot. A task waits in that buffer about one handler time. It is leased while it waits, so the
+ * store shows it RUNNING; it is started only while at least half its lease is left and its deadline
+ * has not passed, and otherwise given back (RELEASED: READY again, the attempt uncounted). Pausing
+ * and closing give back every buffered task; cancelling a buffered task cancels it without running
+ * it. Long handlers turn claiming ahead off, so slow tasks are never held back from other nodes.
  */
 final class QueueDispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueueDispatcher.class);
+
+  /** Claims of this queue that may be under way at once. */
+  static final int CLAIMS_IN_FLIGHT = 3;
+
+  /** The longest average handler time for which tasks are claimed ahead. */
+  static final Duration PREFETCH_MAX_HANDLER_TIME = Duration.ofSeconds(1);
 
   private final String queue;
   private final int concurrency;
@@ -33,27 +51,34 @@ final class QueueDispatcher implements AutoCloseable {
   private final Clock clock;
   private final EngineSettings settings;
   private final AttemptRunner runner;
+  private final Completer completer;
   private final SpindleListener listener;
+  private final long prefetchLimitNanos;
+  private final Duration minLeaseToStart;
 
-  /** Claims of this queue that may be under way at once. */
-  static final int CLAIMS_IN_FLIGHT = 3;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
 
-  private final Semaphore slots;
-  private final Semaphore claims = new Semaphore(CLAIMS_IN_FLIGHT);
+  // Guarded by lock.
+  private final ArrayDeque<ClaimedTask> buffer = new ArrayDeque<>();
+  private int running;
+  private int asked; // tasks asked for by the claims under way
+  private int claimsUnderWay;
+  private boolean waiting; // the loop waits on `changed`
+  private long handlerNanos = -1; // moving average of handler times; -1 until one finished
 
   /**
    * Set when a claim made alone got fewer tasks than it asked for: the queue ran dry (or claiming
    * failed), so wait for a wake-up or the next poll.
    */
-  private volatile boolean dry;
+  private boolean dry;
 
   /**
    * Set when a claim made beside others got fewer tasks than it asked for: the others may hold the
    * rows it skipped, so let them finish and ask again alone before concluding the queue is dry.
    */
-  private volatile boolean unsure;
+  private boolean unsure;
 
-  private final AtomicInteger running = new AtomicInteger();
   private final WakeSignal signal = new WakeSignal();
   private final Thread thread;
   private volatile boolean stopping;
@@ -66,6 +91,7 @@ final class QueueDispatcher implements AutoCloseable {
       Clock clock,
       EngineSettings settings,
       AttemptRunner runner,
+      Completer completer,
       SpindleListener listener) {
     this.queue = queue;
     this.concurrency = concurrency;
@@ -73,10 +99,18 @@ final class QueueDispatcher implements AutoCloseable {
     this.clock = clock;
     this.settings = settings;
     this.runner = runner;
+    this.completer = completer;
     this.listener = listener;
-    this.slots = new Semaphore(concurrency);
+    this.prefetchLimitNanos = prefetchLimit(settings.leaseDuration()).toNanos();
+    this.minLeaseToStart = settings.leaseDuration().dividedBy(2);
     this.thread =
         Thread.ofPlatform().daemon().name("spindle-dispatch-" + queue).unstarted(this::loop);
+  }
+
+  /** The longest average handler time for which tasks are claimed ahead, for this lease. */
+  static Duration prefetchLimit(Duration lease) {
+    Duration tenth = lease.dividedBy(10);
+    return tenth.compareTo(PREFETCH_MAX_HANDLER_TIME) < 0 ? tenth : PREFETCH_MAX_HANDLER_TIME;
   }
 
   void start() {
@@ -90,6 +124,7 @@ final class QueueDispatcher implements AutoCloseable {
 
   void pause() {
     paused = true;
+    signal.wake();
   }
 
   void resume() {
@@ -101,103 +136,271 @@ final class QueueDispatcher implements AutoCloseable {
     return paused;
   }
 
-  /** Attempts of this queue running now (slots held for a claim in flight do not count). */
+  /** Attempts of this queue running now (tasks claimed ahead and not started do not count). */
   int busy() {
-    return running.get();
-  }
-
-  private void loop() {
-    long pollNanos = settings.pollInterval().toNanos();
-    while (!stopping) {
-      try {
-        if (dry || unsure) {
-          claims.acquire(CLAIMS_IN_FLIGHT); // the claims under way have finished
-          claims.release(CLAIMS_IN_FLIGHT);
-          if (dry) {
-            signal.await(pollNanos);
-          }
-          dry = false;
-          unsure = false;
-          continue;
-        }
-        // Not interrupted at close: an interrupted claim may still commit, and tasks claimed but
-        // never started would sit leased until rescue, each losing an attempt.
-        if (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-          continue;
-        }
-        if (!claims.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-          slots.release();
-          continue;
-        }
-        int taken = 1 + slots.drainPermits();
-        int want = Math.min(taken, settings.maxClaimBatch());
-        slots.release(taken - want);
-        if (paused || stopping) {
-          slots.release(want);
-          claims.release();
-          signal.await(pollNanos);
-          continue;
-        }
-        // Only this loop takes claim permits, so this undercounts claims under way, never over.
-        boolean alone = claims.availablePermits() == CLAIMS_IN_FLIGHT - 1;
-        Thread.ofVirtual().name("spindle-claim-" + queue).start(() -> claim(want, alone));
-      } catch (InterruptedException e) {
-        return;
-      }
+    lock.lock();
+    try {
+      return running;
+    } finally {
+      lock.unlock();
     }
   }
 
-  /** One claim of up to {@code want} tasks, holding that many slots and one claim permit. */
-  private void claim(int want, boolean alone) {
-    int got = 0;
+  /** Tasks claimed ahead and not started yet. */
+  int buffered() {
+    lock.lock();
     try {
-      got = claimAndStart(want);
+      return buffer.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Cancels the task if it waits in this dispatcher's buffer; false if it is not there. */
+  boolean cancelBuffered(long taskId) {
+    ClaimedTask found = null;
+    lock.lock();
+    try {
+      for (Iterator<ClaimedTask> it = buffer.iterator(); it.hasNext(); ) {
+        ClaimedTask t = it.next();
+        if (t.id() == taskId) {
+          it.remove();
+          found = t;
+          break;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (found == null) {
+      return false;
+    }
+    completer.giveBack(new Outcome.Cancelled(found.id(), found.leaseToken(), clock.instant()));
+    return true;
+  }
+
+  private record Next(int want, boolean alone) {}
+
+  private static final Next WAIT = new Next(0, false);
+  private static final Next DRY = new Next(0, false);
+
+  private void loop() {
+    long pollNanos = settings.pollInterval().toNanos();
+    try {
+      while (!stopping) {
+        if (paused) {
+          giveBack(takeBuffer());
+          signal.await(pollNanos);
+          continue;
+        }
+        Next next = nextClaim();
+        if (next == DRY) {
+          signal.await(pollNanos);
+        } else if (next != WAIT) {
+          Thread.ofVirtual()
+              .name("spindle-claim-" + queue)
+              .start(() -> claim(next.want(), next.alone()));
+        }
+      }
+    } catch (InterruptedException e) {
+      // closing
+    }
+  }
+
+  /** The claim to make now; WAIT after waiting for a change, DRY when the queue ran dry. */
+  private Next nextClaim() throws InterruptedException {
+    lock.lock();
+    try {
+      if (dry || unsure) {
+        if (claimsUnderWay > 0) { // let them finish first
+          awaitChange();
+          return WAIT;
+        }
+        boolean wasDry = dry;
+        dry = false;
+        unsure = false;
+        return wasDry ? DRY : WAIT;
+      }
+      int want = wanted();
+      if (want == 0 || claimsUnderWay >= CLAIMS_IN_FLIGHT) {
+        awaitChange();
+        return WAIT;
+      }
+      asked += want;
+      claimsUnderWay++;
+      return new Next(want, claimsUnderWay == 1);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * How many tasks to claim now, 0 for none. A slot with nothing to start, even once the claims
+   * under way land, is worth a claim at once; otherwise, while claiming ahead, wait until half the
+   * buffer's room is free, so claims come in batches.
+   */
+  private int wanted() {
+    int ahead = handlerNanos >= 0 && handlerNanos <= prefetchLimitNanos ? concurrency : 0;
+    int covered = running + buffer.size() + asked;
+    int room = concurrency + ahead - covered;
+    if (room <= 0 || (covered >= concurrency && room < Math.max(1, ahead / 2))) {
+      return 0;
+    }
+    return Math.min(room, settings.maxClaimBatch());
+  }
+
+  private void awaitChange() throws InterruptedException {
+    waiting = true;
+    try {
+      changed.await(100, TimeUnit.MILLISECONDS);
+    } finally {
+      waiting = false;
+    }
+  }
+
+  /** Under the lock: wakes the loop if it waits and now has something to do. */
+  private void signalIfUseful() {
+    if (waiting
+        && (stopping
+            || paused
+            || ((dry || unsure)
+                ? claimsUnderWay == 0
+                : claimsUnderWay < CLAIMS_IN_FLIGHT && wanted() > 0))) {
+      changed.signal();
+    }
+  }
+
+  /** One claim of up to {@code want} tasks. */
+  private void claim(int want, boolean alone) {
+    List<ClaimedTask> claimed = List.of();
+    try {
+      Instant now = clock.instant();
+      claimed =
+          store.claim(
+              new ClaimRequest(
+                  queue, settings.workerId(), want, now, now.plus(settings.leaseDuration())));
+      listener.claimed(queue, want, claimed.size());
     } catch (RuntimeException e) {
       log.warn("claiming from queue '{}' failed; retrying", queue, e);
-    } finally {
-      slots.release(want - got); // each started task returns its own slot when it ends
-      if (got < want) {
+    }
+    List<ClaimedTask> start = new ArrayList<>(Math.min(claimed.size(), concurrency));
+    lock.lock();
+    try {
+      asked -= want;
+      claimsUnderWay--;
+      for (ClaimedTask t : claimed) {
+        if (running < concurrency && !paused && !stopping) {
+          running++;
+          start.add(t);
+        } else {
+          buffer.add(t);
+        }
+      }
+      if (claimed.size() < want) {
         if (alone) {
           dry = true;
         } else {
           unsure = true;
         }
       }
-      claims.release();
+      if (waiting) {
+        changed.signal();
+      }
+    } finally {
+      lock.unlock();
+    }
+    for (ClaimedTask t : start) {
+      launch(t);
     }
   }
 
-  private int claimAndStart(int want) {
-    Instant now = clock.instant();
-    List<ClaimedTask> claimed =
-        store.claim(
-            new ClaimRequest(
-                queue, settings.workerId(), want, now, now.plus(settings.leaseDuration())));
-    listener.claimed(queue, want, claimed.size());
-    for (ClaimedTask task : claimed) {
-      running.incrementAndGet();
-      runner.start(
-          task,
-          () -> {
-            running.decrementAndGet();
-            slots.release();
-          });
-    }
-    return claimed.size();
+  private void launch(ClaimedTask task) {
+    long started = System.nanoTime();
+    runner.start(task, () -> finished(System.nanoTime() - started));
   }
 
-  /** Stops claiming and waits for claims under way to start their tasks; running ones go on. */
+  /** Runs on the finished task's thread: frees its slot and starts the next buffered task. */
+  private void finished(long nanos) {
+    ClaimedTask next = null;
+    List<ClaimedTask> stale = null;
+    lock.lock();
+    try {
+      running--;
+      handlerNanos = handlerNanos < 0 ? nanos : handlerNanos + (nanos - handlerNanos) / 8;
+      if (!buffer.isEmpty() && !paused && !stopping) {
+        Instant now = clock.instant();
+        for (ClaimedTask t = buffer.poll(); t != null; t = buffer.poll()) {
+          if (startable(t, now)) {
+            next = t;
+            running++;
+            break;
+          }
+          if (stale == null) {
+            stale = new ArrayList<>();
+          }
+          stale.add(t);
+        }
+      }
+      signalIfUseful();
+    } finally {
+      lock.unlock();
+    }
+    if (stale != null) {
+      giveBack(stale);
+    }
+    if (next != null) {
+      launch(next);
+    }
+  }
+
+  /** A buffered task may start while half its lease is left and its deadline has not passed. */
+  private boolean startable(ClaimedTask t, Instant now) {
+    return !t.leaseUntil().isBefore(now.plus(minLeaseToStart))
+        && (t.deadline().isEmpty() || !t.deadline().get().isBefore(now));
+  }
+
+  private List<ClaimedTask> takeBuffer() {
+    lock.lock();
+    try {
+      List<ClaimedTask> all = new ArrayList<>(buffer);
+      buffer.clear();
+      return all;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Gives tasks claimed ahead back unrun: READY at their own time, the attempt uncounted. */
+  private void giveBack(List<ClaimedTask> tasks) {
+    for (ClaimedTask t : tasks) {
+      completer.giveBack(new Outcome.Released(t.id(), t.leaseToken(), t.runAt()));
+    }
+  }
+
+  /**
+   * Stops claiming, waits for claims under way, and gives back the tasks claimed ahead; running
+   * ones go on.
+   */
   @Override
   public void close() {
     stopping = true;
     signal.wake();
     try {
-      thread.join(java.time.Duration.ofSeconds(10));
-      if (claims.tryAcquire(CLAIMS_IN_FLIGHT, 10, TimeUnit.SECONDS)) {
-        claims.release(CLAIMS_IN_FLIGHT);
+      thread.join(Duration.ofSeconds(10));
+      // Not interrupted: an interrupted claim may still commit, and tasks claimed but never
+      // started would sit leased until rescue.
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      lock.lock();
+      try {
+        while (claimsUnderWay > 0 && System.nanoTime() < end) {
+          changed.await(10, TimeUnit.MILLISECONDS);
+        }
+      } finally {
+        lock.unlock();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    giveBack(takeBuffer());
   }
 }
