@@ -26,15 +26,16 @@ import org.slf4j.LoggerFactory;
  * it waits for the WAL flush), and with one at a time a slot freed just after a claim left waited
  * for that claim's whole round trip and the next one's.
  *
- * <p><b>Claiming ahead.</b> While the queue's handlers are short (on average at most {@link
- * #prefetchLimit a tenth of the lease, and at most a second}), the dispatcher also holds up to
- * {@code concurrency} tasks claimed ahead, so a slot that frees up starts its next task at once
- * instead of after a claim round trip, and claims come in large batches instead of one per freed
- * slot. A task waits in that buffer about one handler time. It is leased while it waits, so the
- * store shows it RUNNING; it is started only while at least half its lease is left and its deadline
- * has not passed, and otherwise given back (RELEASED: READY again, the attempt uncounted). Pausing
- * and closing give back every buffered task; cancelling a buffered task cancels it without running
- * it. Long handlers turn claiming ahead off, so slow tasks are never held back from other nodes.
+ * <p><b>Claiming ahead.</b> The dispatcher also holds tasks claimed ahead, so a slot that frees up
+ * starts its next task at once instead of after a claim round trip, and claims come in large
+ * batches instead of one per freed slot. It holds about {@link #aheadBudget 100 ms of work} (less
+ * with a lease shorter than a second), judged by the queue's average handler time, and at most
+ * {@value #MAX_AHEAD_PER_SLOT} tasks per slot: thousands for no-op handlers, none for handlers that
+ * run for seconds, so slow tasks are never held back from other nodes. A buffered task is leased,
+ * so the store shows it RUNNING; it is started only while at least half its lease is left and its
+ * deadline has not passed, and otherwise given back (RELEASED: READY again, the attempt uncounted).
+ * Pausing and closing give back every buffered task; cancelling a buffered task cancels it without
+ * running it.
  */
 final class QueueDispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueueDispatcher.class);
@@ -42,8 +43,8 @@ final class QueueDispatcher implements AutoCloseable {
   /** Claims of this queue that may be under way at once. */
   static final int CLAIMS_IN_FLIGHT = 3;
 
-  /** The longest average handler time for which tasks are claimed ahead. */
-  static final Duration PREFETCH_MAX_HANDLER_TIME = Duration.ofSeconds(1);
+  /** The most tasks claimed ahead per slot. */
+  static final int MAX_AHEAD_PER_SLOT = 4;
 
   private final String queue;
   private final int concurrency;
@@ -53,7 +54,7 @@ final class QueueDispatcher implements AutoCloseable {
   private final AttemptRunner runner;
   private final Completer completer;
   private final SpindleListener listener;
-  private final long prefetchLimitNanos;
+  private final long aheadBudgetNanos;
   private final Duration minLeaseToStart;
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -101,16 +102,33 @@ final class QueueDispatcher implements AutoCloseable {
     this.runner = runner;
     this.completer = completer;
     this.listener = listener;
-    this.prefetchLimitNanos = prefetchLimit(settings.leaseDuration()).toNanos();
+    this.aheadBudgetNanos = aheadBudget(settings.leaseDuration()).toNanos();
     this.minLeaseToStart = settings.leaseDuration().dividedBy(2);
     this.thread =
         Thread.ofPlatform().daemon().name("spindle-dispatch-" + queue).unstarted(this::loop);
   }
 
-  /** The longest average handler time for which tasks are claimed ahead, for this lease. */
-  static Duration prefetchLimit(Duration lease) {
+  /**
+   * How much work the buffer of tasks claimed ahead holds: 100 ms, or a tenth of the lease if that
+   * is shorter, since buffered tasks wait under a lease nobody renews.
+   */
+  static Duration aheadBudget(Duration lease) {
     Duration tenth = lease.dividedBy(10);
-    return tenth.compareTo(PREFETCH_MAX_HANDLER_TIME) < 0 ? tenth : PREFETCH_MAX_HANDLER_TIME;
+    Duration max = Duration.ofMillis(100);
+    return tenth.compareTo(max) < 0 ? tenth : max;
+  }
+
+  /**
+   * How many tasks to claim ahead: as many as the slots run through in the budget at the average
+   * handler time, at most {@value #MAX_AHEAD_PER_SLOT} per slot; none until a handler finished.
+   */
+  private int ahead() {
+    if (handlerNanos < 0) {
+      return 0;
+    }
+    long max = (long) MAX_AHEAD_PER_SLOT * concurrency;
+    long fit = concurrency * aheadBudgetNanos / Math.max(1, handlerNanos);
+    return (int) Math.min(max, fit);
   }
 
   void start() {
@@ -240,7 +258,7 @@ final class QueueDispatcher implements AutoCloseable {
    * buffer's room is free, so claims come in batches.
    */
   private int wanted() {
-    int ahead = handlerNanos >= 0 && handlerNanos <= prefetchLimitNanos ? concurrency : 0;
+    int ahead = ahead();
     int covered = running + buffer.size() + asked;
     int room = concurrency + ahead - covered;
     if (room <= 0 || (covered >= concurrency && room < Math.max(1, ahead / 2))) {

@@ -58,6 +58,10 @@ final class ConnectionSource implements AutoCloseable {
   private static Properties driverProperties(PostgresStoreOptions options, String role) {
     Properties p = new Properties();
     p.setProperty("ApplicationName", role);
+    // Custom plans for every statement: the task tables' statistics are stale by nature, and a
+    // plan cached while a table was small scans it whole once it is large. Set for the session,
+    // statements stay prepared on the server (parsed once) and are still planned per execution.
+    p.setProperty("options", "-c plan_cache_mode=force_custom_plan");
     p.setProperty("tcpKeepAlive", "true");
     long seconds = Math.max(1, options.connectTimeout().toSeconds());
     p.setProperty("connectTimeout", Long.toString(seconds));
@@ -74,6 +78,14 @@ final class ConnectionSource implements AutoCloseable {
             + "; check that the server runs, accepts connections from this host, and that the"
             + " user, password and database are right",
         cause);
+  }
+
+  /**
+   * True when every connection plans each execution by itself ({@code plan_cache_mode =
+   * force_custom_plan}): the store's own pool. A caller's DataSource is left as configured.
+   */
+  boolean sessionPlansEveryExecution() {
+    return ownedPool != null;
   }
 
   /** A connection for a few statements; close it to give it back. */

@@ -21,20 +21,30 @@ final class NamedSql {
   private final String jdbcSql;
   private final Map<String, int[]> positions;
   private final boolean planEveryExecution;
+  private final boolean sessionPlansEveryExecution;
 
   private NamedSql(
-      String name, String jdbcSql, Map<String, int[]> positions, boolean planEveryExecution) {
+      String name,
+      String jdbcSql,
+      Map<String, int[]> positions,
+      boolean planEveryExecution,
+      boolean sessionPlansEveryExecution) {
     this.name = name;
     this.jdbcSql = jdbcSql;
     this.positions = positions;
     this.planEveryExecution = planEveryExecution;
+    this.sessionPlansEveryExecution = sessionPlansEveryExecution;
   }
 
   /**
    * @param planEveryExecution true to have the server plan the statement on each execution, with
    *     the parameters' values and the tables' current sizes, instead of reusing a cached plan
+   * @param sessionPlansEveryExecution true when the connections' sessions run with {@code
+   *     plan_cache_mode = force_custom_plan}: every statement may then be prepared on the server
+   *     once and is still planned anew on each execution
    */
-  static NamedSql parse(String name, String sql, boolean planEveryExecution) {
+  static NamedSql parse(
+      String name, String sql, boolean planEveryExecution, boolean sessionPlansEveryExecution) {
     StringBuilder out = new StringBuilder(sql.length());
     Map<String, List<Integer>> found = new HashMap<>();
     int count = 0;
@@ -67,7 +77,12 @@ final class NamedSql {
     Map<String, int[]> positions = new HashMap<>();
     found.forEach(
         (param, at) -> positions.put(param, at.stream().mapToInt(Integer::intValue).toArray()));
-    return new NamedSql(name, out.toString(), Map.copyOf(positions), planEveryExecution);
+    return new NamedSql(
+        name,
+        out.toString(),
+        Map.copyOf(positions),
+        planEveryExecution,
+        sessionPlansEveryExecution);
   }
 
   private static boolean isNameStart(char c) {
@@ -89,7 +104,7 @@ final class NamedSql {
 
   /** The same statement under EXPLAIN: run it to see the plan the server makes for the values. */
   NamedSql explained() {
-    return new NamedSql(name, "EXPLAIN " + jdbcSql, positions, true);
+    return new NamedSql(name, "EXPLAIN " + jdbcSql, positions, true, sessionPlansEveryExecution);
   }
 
   boolean planEveryExecution() {
@@ -126,15 +141,15 @@ final class NamedSql {
   }
 
   /**
-   * Prepares the statement on {@code connection}. A statement planned once is prepared on the
-   * server after a few executions and its plan cached per connection (the driver caches statements
-   * by SQL text). One planned on every execution is sent unnamed each time, so the server makes a
-   * custom plan from the parameters' values and the tables' current sizes: a few hundred
-   * microseconds of planning, paid per batch.
+   * Prepares the statement on {@code connection}. A statement is prepared on the server after a few
+   * executions (the driver caches statements by SQL text), and its plan cached per connection
+   * unless the session plans every execution. One to be planned on every execution on a session
+   * that does not (a caller's DataSource) is sent unnamed each time, parsed and planned anew: a few
+   * hundred microseconds, paid per batch.
    */
   Bound prepare(Connection connection, boolean planEveryExecution) throws SQLException {
     PreparedStatement ps = connection.prepareStatement(jdbcSql);
-    if (planEveryExecution) {
+    if (planEveryExecution && !sessionPlansEveryExecution) {
       ps.unwrap(PGStatement.class).setPrepareThreshold(0);
     }
     return new Bound(ps);

@@ -19,13 +19,19 @@ final class PostgresQueries {
     this.all = all;
   }
 
-  static PostgresQueries forSchema(StoreSchema schema) {
+  /**
+   * @param sessionPlansEveryExecution true when every connection runs with {@code plan_cache_mode =
+   *     force_custom_plan} (see {@link NamedSql#parse})
+   */
+  static PostgresQueries forSchema(StoreSchema schema, boolean sessionPlansEveryExecution) {
     Map<String, NamedSql> all = new HashMap<>();
     for (String file : FILES) {
       SqlResources.namedQueries(file, schema)
           .forEach(
               (name, query) -> {
-                NamedSql sql = NamedSql.parse(name, query.sql(), query.planEveryExecution());
+                NamedSql sql =
+                    NamedSql.parse(
+                        name, query.sql(), query.planEveryExecution(), sessionPlansEveryExecution);
                 if (all.put(name, sql) != null) {
                   throw new IllegalStateException("query '" + name + "' is defined in two files");
                 }

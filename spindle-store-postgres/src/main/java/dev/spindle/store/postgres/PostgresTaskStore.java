@@ -118,7 +118,8 @@ public final class PostgresTaskStore implements TaskStore {
     StoreSchema schema = new StoreSchema(options.schema());
     ConnectionSource connections = ConnectionSource.open(options);
     try {
-      PostgresQueries queries = PostgresQueries.forSchema(schema);
+      PostgresQueries queries =
+          PostgresQueries.forSchema(schema, connections.sessionPlansEveryExecution());
       connections.checkServer(queries);
       StatementRunner runner = new StatementRunner(connections, options);
       int applied = new PostgresMigrator(queries, schema, options.describe()).migrate(runner);

@@ -45,7 +45,7 @@ class PostgresQueryPlanTest {
   @BeforeAll
   static void staleStatistics() throws Exception {
     store = TestDatabase.openFresh();
-    queries = PostgresQueries.forSchema(new StoreSchema(store.options().schema()));
+    queries = PostgresQueries.forSchema(new StoreSchema(store.options().schema()), false);
     now = clock.instant().toEpochMilli();
     List<NewTask> batch = new ArrayList<>();
     for (int i = 0; i < TASKS; i++) {
