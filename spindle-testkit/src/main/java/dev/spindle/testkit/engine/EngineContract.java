@@ -12,13 +12,17 @@ import dev.spindle.core.TaskContext;
 import dev.spindle.core.TaskRequest;
 import dev.spindle.core.TaskTypeOptions;
 import dev.spindle.core.store.CancelResult;
+import dev.spindle.core.store.ClaimRequest;
+import dev.spindle.core.store.ClaimedTask;
 import dev.spindle.core.store.IdempotencyConflictException;
+import dev.spindle.core.store.Outcome;
 import dev.spindle.core.store.RetryResult;
 import dev.spindle.core.store.TaskStore;
 import dev.spindle.core.task.PageRequest;
 import dev.spindle.core.task.TaskInfo;
 import dev.spindle.core.task.TaskState;
 import dev.spindle.testkit.FaultInjectingStore;
+import dev.spindle.testkit.ForwardingTaskStore;
 import dev.spindle.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -765,6 +769,191 @@ public abstract class EngineContract {
 
   /** Opens the same data again after {@code closed} was closed. */
   protected abstract TaskStore reopen(TaskStore closed) throws Exception;
+
+  /**
+   * A worker with one slot whose quick handlers have taught it to claim ahead: "block" holds the
+   * slot, "quick" records each attempt it runs. {@link #claimAheadBehindABlockedSlot} then leaves
+   * three quick tasks claimed ahead (leased, RUNNING in the store) behind the blocked one.
+   */
+  private final class ClaimAhead {
+    final CountDownLatch blockStarted = new CountDownLatch(1);
+    final CountDownLatch unblock = new CountDownLatch(1);
+    final List<String> ran = new CopyOnWriteArrayList<>();
+    final List<Outcome> written = new CopyOnWriteArrayList<>();
+    final TaskStore inner;
+    final Spindle s;
+    long blocker;
+    List<Long> quick = new ArrayList<>();
+
+    ClaimAhead() throws Exception {
+      inner = createStore();
+      TaskStore store =
+          new ForwardingTaskStore(inner) {
+            @Override
+            public List<Long> complete(List<Outcome> outcomes) {
+              written.addAll(outcomes);
+              return super.complete(outcomes);
+            }
+          };
+      s =
+          started(
+              builder(store)
+                  .queue("default", 1)
+                  .shutdownTimeout(Duration.ofMillis(300))
+                  .handler(
+                      "quick",
+                      String.class,
+                      (p, ctx) -> {
+                        ran.add(p + "#" + ctx.attempt());
+                        return p;
+                      })
+                  .handler(
+                      "block",
+                      String.class,
+                      (p, ctx) -> {
+                        blockStarted.countDown();
+                        unblock.await();
+                        return p;
+                      }));
+    }
+
+    void claimAheadBehindABlockedSlot() throws Exception {
+      awaitFinal(s, s.submit("quick", "warm-up")); // a handler time: claiming ahead starts
+      blocker = s.submit("block", "b");
+      await(blockStarted);
+      for (String name : List.of("q1", "q2", "q3")) {
+        quick.add(s.submit("quick", name));
+      }
+      events.await("three tasks claimed ahead", () -> statesOf(quick).equals(running(3)));
+      assertThat(s.busy()).as("tasks claimed ahead are not running").containsEntry("default", 1);
+    }
+
+    List<TaskState> statesOf(List<Long> ids) {
+      return ids.stream().map(id -> s.get(id).orElseThrow().state()).toList();
+    }
+
+    List<TaskState> running(int n) {
+      return java.util.Collections.nCopies(n, TaskState.RUNNING);
+    }
+
+    List<Long> releasedIds() {
+      return written.stream().filter(o -> o instanceof Outcome.Released).map(Outcome::id).toList();
+    }
+  }
+
+  @Test
+  void tasksClaimedAheadRunOnceEachAsTheSlotFrees() throws Exception {
+    ClaimAhead w = new ClaimAhead();
+    w.claimAheadBehindABlockedSlot();
+    assertThat(w.ran).containsExactly("warm-up#1");
+
+    w.unblock.countDown();
+    for (long id : w.quick) {
+      assertThat(awaitFinal(w.s, id).state()).isEqualTo(TaskState.SUCCEEDED);
+    }
+    assertThat(w.ran).containsExactly("warm-up#1", "q1#1", "q2#1", "q3#1");
+    assertThat(w.releasedIds()).isEmpty();
+  }
+
+  @Test
+  void pausingGivesTasksClaimedAheadBackUncounted() throws Exception {
+    ClaimAhead w = new ClaimAhead();
+    w.claimAheadBehindABlockedSlot();
+
+    w.s.pause("default");
+    events.await(
+        "tasks claimed ahead given back",
+        () -> w.statesOf(w.quick).equals(java.util.Collections.nCopies(3, TaskState.READY)));
+    for (long id : w.quick) {
+      assertThat(w.s.get(id).orElseThrow().attempts()).as("given back unrun").isZero();
+    }
+    assertThat(w.s.get(w.blocker).orElseThrow().state()).isEqualTo(TaskState.RUNNING);
+
+    w.s.resume("default");
+    w.unblock.countDown();
+    for (long id : w.quick) {
+      assertThat(awaitFinal(w.s, id).state()).isEqualTo(TaskState.SUCCEEDED);
+    }
+    assertThat(w.ran).containsExactly("warm-up#1", "q1#1", "q2#1", "q3#1");
+  }
+
+  @Test
+  void cancellingATaskClaimedAheadCancelsItUnrun() throws Exception {
+    ClaimAhead w = new ClaimAhead();
+    w.claimAheadBehindABlockedSlot();
+
+    assertThat(w.s.cancel(w.quick.get(1))).isEqualTo(CancelResult.CANCEL_REQUESTED);
+    assertThat(awaitFinal(w.s, w.quick.get(1)).state()).isEqualTo(TaskState.CANCELLED);
+
+    w.unblock.countDown();
+    assertThat(awaitFinal(w.s, w.quick.get(2)).state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(w.ran).containsExactly("warm-up#1", "q1#1", "q3#1");
+  }
+
+  @Test
+  void taskClaimedAheadWithHalfItsLeaseGoneIsGivenBackAndRunsUnderAFreshLease() throws Exception {
+    ClaimAhead w = new ClaimAhead();
+    w.claimAheadBehindABlockedSlot();
+
+    clock.advance(LEASE.dividedBy(2).plusSeconds(1)); // nobody renews a lease in the buffer
+    w.unblock.countDown();
+    for (long id : w.quick) {
+      assertThat(awaitFinal(w.s, id).state()).isEqualTo(TaskState.SUCCEEDED);
+    }
+    assertThat(w.releasedIds()).containsExactlyInAnyOrderElementsOf(w.quick);
+    assertThat(w.ran)
+        .as("each ran once, as its first counted attempt")
+        .containsExactly("warm-up#1", "q1#1", "q2#1", "q3#1");
+  }
+
+  @Test
+  void closingGivesTasksClaimedAheadBackUncounted() throws Exception {
+    ClaimAhead w = new ClaimAhead();
+    w.claimAheadBehindABlockedSlot();
+
+    w.s.close(); // the blocked task is interrupted after the grace period and released too
+    List<Long> all = new ArrayList<>(w.quick);
+    all.add(w.blocker);
+    for (TaskInfo t : reopenAndGet(w.inner, all)) {
+      assertThat(t.state()).as("neither run nor lost").isEqualTo(TaskState.READY);
+      assertThat(t.attempts()).as("given back uncounted").isZero();
+    }
+    assertThat(w.ran).containsExactly("warm-up#1");
+  }
+
+  @Test
+  void slowHandlersAreNotClaimedAhead() throws Exception {
+    List<Integer> asked = new CopyOnWriteArrayList<>();
+    TaskStore store =
+        new ForwardingTaskStore(createStore()) {
+          @Override
+          public List<ClaimedTask> claim(ClaimRequest request) {
+            asked.add(request.max());
+            return super.claim(request);
+          }
+        };
+    Spindle s =
+        started(
+            builder(store)
+                .queue("default", 1)
+                .handler(
+                    "slow",
+                    String.class,
+                    (p, ctx) -> {
+                      LockSupport.parkNanos(250_000_000); // over the 100 ms budget of one slot
+                      return p;
+                    }));
+    awaitFinal(s, s.submit("slow", "learn the handler time"));
+    asked.clear();
+    List<Long> ids = s.submitAll(List.of(TaskRequest.of("slow", "a"), TaskRequest.of("slow", "b")));
+    for (long id : ids) {
+      assertThat(awaitFinal(s, id).state()).isEqualTo(TaskState.SUCCEEDED);
+    }
+    assertThat(asked)
+        .as("claims never ask for more than the free slot")
+        .isNotEmpty()
+        .containsOnly(1);
+  }
 
   @Test
   void unknownTaskTypeFailsWithAMessageNamingTheRegisteredOnes() throws Exception {
