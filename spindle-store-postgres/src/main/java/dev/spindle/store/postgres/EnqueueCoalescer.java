@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Group commit for enqueues: concurrent callers' batches are written together, one INSERT and one
- * commit for all of them, by a few writer threads. A commit waits for PostgreSQL's WAL flush (about
- * 1 ms on the 2-core test machine, whatever the row count), so one task per submit at 10,000
- * submits a second needs 10 connections doing nothing but committing; coalesced, a handful of
- * commits carry them all. With one caller at a time each batch is written alone, as before, at the
- * cost of one hand-off to a writer.
+ * commit for all of them, by {@link PostgresStoreOptions#enqueueWriters} writer threads (one by
+ * default). A commit waits for PostgreSQL's WAL flush (about 1 ms on the 2-core test machine,
+ * whatever the row count), so one task per submit at 10,000 submits a second needs 10 connections
+ * doing nothing but committing; coalesced, a handful of commits carry them all. With one caller at
+ * a time each batch is written alone, as before, at the cost of one hand-off to a writer.
  *
  * <p>A failed shared write is retried caller by caller, so one caller's bad batch fails only that
  * caller. Batches with idempotency keys do not come here: their conflicts need a transaction of

@@ -23,6 +23,11 @@ import javax.sql.DataSource;
  *     milliseconds; turn off behind a pooler in transaction mode (PgBouncer), where LISTEN does not
  *     work: nodes then find new tasks by polling
  * @param connectTimeout how long to wait for a connection, from the server or from the pool
+ * @param enqueueWriters how many enqueues of single submits run at once (see {@link
+ *     EnqueueCoalescer}); each carries every submit that queued meanwhile. One by default: on the
+ *     2-core build machine one writer gave p50/p99 submit-to-start latency of 6.5/48 ms at 2,000
+ *     submits/s where five gave 11/100 ms, since fewer, larger commits share the WAL flushes and
+ *     cost fewer statements. More help only a database with cores to spare for many producers
  */
 public record PostgresStoreOptions(
     Optional<String> jdbcUrl,
@@ -31,7 +36,8 @@ public record PostgresStoreOptions(
     int poolSize,
     int maxClaimBatch,
     boolean notifications,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    int enqueueWriters) {
 
   public static final String DEFAULT_SCHEMA = "spindle";
 
@@ -57,6 +63,13 @@ public record PostgresStoreOptions(
       throw new IllegalArgumentException(
           "maxClaimBatch must be between 1 and 10000, was " + maxClaimBatch);
     }
+    if (enqueueWriters < 1 || enqueueWriters > poolSize) {
+      throw new IllegalArgumentException(
+          "enqueueWriters must be between 1 and poolSize ("
+              + poolSize
+              + "), was "
+              + enqueueWriters);
+    }
     if (connectTimeout.toMillis() < 250 || connectTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
       throw new IllegalArgumentException(
           "connectTimeout must be between 250 ms and 10 minutes, was " + connectTimeout);
@@ -79,7 +92,8 @@ public record PostgresStoreOptions(
             .poolSize(poolSize)
             .maxClaimBatch(maxClaimBatch)
             .notifications(notifications)
-            .connectTimeout(connectTimeout);
+            .connectTimeout(connectTimeout)
+            .enqueueWriters(enqueueWriters);
     jdbcUrl.ifPresent(b::url);
     dataSource.ifPresent(b::dataSource);
     return b;
@@ -99,6 +113,7 @@ public record PostgresStoreOptions(
     private int maxClaimBatch = 1000;
     private boolean notifications = true;
     private Duration connectTimeout = Duration.ofSeconds(10);
+    private int enqueueWriters = 1;
 
     private Builder() {}
 
@@ -138,6 +153,11 @@ public record PostgresStoreOptions(
       return this;
     }
 
+    public Builder enqueueWriters(int enqueueWriters) {
+      this.enqueueWriters = enqueueWriters;
+      return this;
+    }
+
     public PostgresStoreOptions build() {
       return new PostgresStoreOptions(
           Optional.ofNullable(url),
@@ -146,7 +166,8 @@ public record PostgresStoreOptions(
           poolSize,
           maxClaimBatch,
           notifications,
-          connectTimeout);
+          connectTimeout,
+          enqueueWriters);
     }
   }
 }

@@ -85,7 +85,7 @@ public final class PostgresTaskStore implements TaskStore {
     this.enqueue = new EnqueueStatement(queries, schema, options.notifications(), announcer);
     this.coalescer =
         new EnqueueCoalescer(
-            Math.max(1, options.poolSize() / 2),
+            options.enqueueWriters(),
             batch ->
                 runner.autocommit(
                     "enqueue " + batch.size() + " tasks", c -> enqueue.write(c, batch, false)));

@@ -44,6 +44,18 @@ class PostgresStoreOptionsTest {
   }
 
   @Test
+  void enqueueWritersOutsideOneToPoolSizeAreRefused() {
+    PostgresStoreOptions.Builder b = PostgresStoreOptions.builder().url("postgresql://db/app");
+    assertThat(b.build().enqueueWriters()).isEqualTo(1);
+    assertThat(b.poolSize(4).enqueueWriters(4).build().enqueueWriters()).isEqualTo(4);
+    assertThatThrownBy(() -> b.poolSize(4).enqueueWriters(5).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("enqueueWriters must be between 1 and poolSize (4), was 5");
+    assertThatThrownBy(() -> b.enqueueWriters(0).build())
+        .hasMessageContaining("enqueueWriters must be between 1 and poolSize");
+  }
+
+  @Test
   void passwordsNeverAppearInMessages() {
     assertThat(PostgresUrls.redact("jdbc:postgresql://db/app?user=ann&password=hunter2&ssl=true"))
         .isEqualTo("jdbc:postgresql://db/app?user=ann&password=***&ssl=true");
