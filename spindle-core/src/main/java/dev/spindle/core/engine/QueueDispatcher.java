@@ -164,16 +164,6 @@ final class QueueDispatcher implements AutoCloseable {
     }
   }
 
-  /** Tasks claimed ahead and not started yet. */
-  int buffered() {
-    lock.lock();
-    try {
-      return buffer.size();
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /** Cancels the task if it waits in this dispatcher's buffer; false if it is not there. */
   boolean cancelBuffered(long taskId) {
     ClaimedTask found = null;
@@ -321,9 +311,7 @@ final class QueueDispatcher implements AutoCloseable {
           unsure = true;
         }
       }
-      if (waiting) {
-        changed.signal();
-      }
+      signalIfUseful();
     } finally {
       lock.unlock();
     }

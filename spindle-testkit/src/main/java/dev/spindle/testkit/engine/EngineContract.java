@@ -824,16 +824,12 @@ public abstract class EngineContract {
       for (String name : List.of("q1", "q2", "q3")) {
         quick.add(s.submit("quick", name));
       }
-      events.await("three tasks claimed ahead", () -> statesOf(quick).equals(running(3)));
+      events.await("three tasks claimed ahead", () -> allQuickIn(TaskState.RUNNING));
       assertThat(s.busy()).as("tasks claimed ahead are not running").containsEntry("default", 1);
     }
 
-    List<TaskState> statesOf(List<Long> ids) {
-      return ids.stream().map(id -> s.get(id).orElseThrow().state()).toList();
-    }
-
-    List<TaskState> running(int n) {
-      return java.util.Collections.nCopies(n, TaskState.RUNNING);
+    boolean allQuickIn(TaskState state) {
+      return quick.stream().allMatch(id -> s.get(id).orElseThrow().state() == state);
     }
 
     List<Long> releasedIds() {
@@ -861,9 +857,7 @@ public abstract class EngineContract {
     w.claimAheadBehindABlockedSlot();
 
     w.s.pause("default");
-    events.await(
-        "tasks claimed ahead given back",
-        () -> w.statesOf(w.quick).equals(java.util.Collections.nCopies(3, TaskState.READY)));
+    events.await("tasks claimed ahead given back", () -> w.allQuickIn(TaskState.READY));
     for (long id : w.quick) {
       assertThat(w.s.get(id).orElseThrow().attempts()).as("given back unrun").isZero();
     }
