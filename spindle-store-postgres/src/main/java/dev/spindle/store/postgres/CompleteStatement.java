@@ -4,6 +4,7 @@ import dev.spindle.core.store.Outcome;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -29,51 +30,30 @@ final class CompleteStatement {
   List<Long> complete(Connection c, List<Outcome> outcomes) throws SQLException {
     List<Outcome> sorted = new ArrayList<>(outcomes);
     sorted.sort(Comparator.comparingLong(Outcome::id));
-    int n = sorted.size();
-    long[] ids = new long[n];
-    long[] tokens = new long[n];
-    String[] kinds = new String[n];
-    String[] results = new String[n];
-    String[] errors = new String[n];
-    long[] ats = new long[n];
-    for (int i = 0; i < n; i++) {
-      Outcome o = sorted.get(i);
-      ids[i] = o.id();
-      tokens[i] = o.leaseToken();
+    Arrays finals = new Arrays(sorted.size());
+    Arrays requeues = new Arrays(0);
+    for (Outcome o : sorted) {
       switch (o) {
-        case Outcome.Succeeded s -> {
-          kinds[i] = "SUCCEEDED";
-          results[i] = s.resultJson();
-          ats[i] = s.at().toEpochMilli();
-        }
-        case Outcome.Retry r -> {
-          kinds[i] = "RETRY";
-          errors[i] = r.error();
-          ats[i] = r.runAt().toEpochMilli();
-        }
-        case Outcome.Dead d -> {
-          kinds[i] = "DEAD";
-          errors[i] = d.error();
-          ats[i] = d.at().toEpochMilli();
-        }
-        case Outcome.Cancelled x -> {
-          kinds[i] = "CANCELLED";
-          ats[i] = x.at().toEpochMilli();
-        }
-        case Outcome.Released r -> {
-          kinds[i] = "RELEASED";
-          ats[i] = r.runAt().toEpochMilli();
-        }
+        case Outcome.Succeeded s -> finals.add(s, "SUCCEEDED", s.resultJson(), null, s.at());
+        case Outcome.Dead d -> finals.add(d, "DEAD", null, d.error(), d.at());
+        case Outcome.Cancelled x -> finals.add(x, "CANCELLED", null, null, x.at());
+        case Outcome.Retry r -> requeues.add(r, "RETRY", null, r.error(), r.runAt());
+        case Outcome.Released r -> requeues.add(r, "RELEASED", null, null, r.runAt());
       }
     }
     Set<Long> applied = new HashSet<>();
     try (NamedSql.Bound st = sql.prepare(c)) {
-      st.set("ids", ids)
-          .set("tokens", tokens)
-          .set("kinds", kinds)
-          .set("results", results)
-          .set("errors", errors)
-          .set("ats", ats);
+      st.set("ids", finals.ids())
+          .set("tokens", finals.tokens())
+          .set("kinds", finals.kinds.toArray(String[]::new))
+          .set("results", finals.results.toArray(String[]::new))
+          .set("errors", finals.errors.toArray(String[]::new))
+          .set("ats", finals.ats())
+          .set("requeue_ids", requeues.ids())
+          .set("requeue_tokens", requeues.tokens())
+          .set("requeue_released", requeues.released())
+          .set("requeue_errors", requeues.errors.toArray(String[]::new))
+          .set("requeue_ats", requeues.ats());
       try (ResultSet rs = st.statement().executeQuery()) {
         while (rs.next()) {
           applied.add(rs.getLong(1));
@@ -87,5 +67,50 @@ final class CompleteStatement {
       }
     }
     return fenced;
+  }
+
+  /** The parameter arrays of one part of the statement, in id order. */
+  private static final class Arrays {
+    final List<Outcome> outcomes;
+    final List<String> kinds;
+    final List<String> results;
+    final List<String> errors;
+    final List<Instant> ats;
+
+    Arrays(int capacity) {
+      outcomes = new ArrayList<>(capacity);
+      kinds = new ArrayList<>(capacity);
+      results = new ArrayList<>(capacity);
+      errors = new ArrayList<>(capacity);
+      ats = new ArrayList<>(capacity);
+    }
+
+    void add(Outcome outcome, String kind, String result, String error, Instant at) {
+      outcomes.add(outcome);
+      kinds.add(kind);
+      results.add(result);
+      errors.add(error);
+      ats.add(at);
+    }
+
+    long[] ids() {
+      return outcomes.stream().mapToLong(Outcome::id).toArray();
+    }
+
+    long[] tokens() {
+      return outcomes.stream().mapToLong(Outcome::leaseToken).toArray();
+    }
+
+    long[] ats() {
+      return ats.stream().mapToLong(Instant::toEpochMilli).toArray();
+    }
+
+    boolean[] released() {
+      boolean[] released = new boolean[kinds.size()];
+      for (int i = 0; i < released.length; i++) {
+        released[i] = kinds.get(i).equals("RELEASED");
+      }
+      return released;
+    }
   }
 }

@@ -84,7 +84,7 @@ class PostgresQueryPlanTest {
   }
 
   @Test
-  void claimWalksTheReadyIndexAndUpdatesByPrimaryKey() throws Exception {
+  void claimWalksTheReadyIndexAndUpdatesTheLockedRowsInPlace() throws Exception {
     assertIndexed(
         "claim",
         st ->
@@ -94,25 +94,32 @@ class PostgresQueryPlanTest {
                 .set("lease_until", now + 30_000)
                 .set("max", 128),
         "spindle_task_ready",
-        "spindle_task_pkey");
+        "Tid Scan on spindle_task");
   }
 
   @Test
   void completeAndHeartbeatFindTheirTasksByPrimaryKey() throws Exception {
-    int n = runningIds.length;
+    // Half of the tasks finish, the other half go back to READY: both parts look up by id.
+    int n = runningIds.length / 2;
+    int m = runningIds.length - n;
     String[] kinds = new String[n];
     Arrays.fill(kinds, "SUCCEEDED");
-    long[] ats = new long[n];
+    long[] ats = new long[Math.max(n, m)];
     Arrays.fill(ats, now);
     assertIndexed(
         "complete",
         st ->
-            st.set("ids", runningIds)
-                .set("tokens", runningTokens)
+            st.set("ids", Arrays.copyOfRange(runningIds, 0, n))
+                .set("tokens", Arrays.copyOfRange(runningTokens, 0, n))
                 .set("kinds", kinds)
                 .set("results", new String[n])
                 .set("errors", new String[n])
-                .set("ats", ats),
+                .set("ats", Arrays.copyOf(ats, n))
+                .set("requeue_ids", Arrays.copyOfRange(runningIds, n, runningIds.length))
+                .set("requeue_tokens", Arrays.copyOfRange(runningTokens, n, runningIds.length))
+                .set("requeue_released", new boolean[m])
+                .set("requeue_errors", new String[m])
+                .set("requeue_ats", Arrays.copyOf(ats, m)),
         "spindle_task_pkey");
     assertIndexed(
         "heartbeat",

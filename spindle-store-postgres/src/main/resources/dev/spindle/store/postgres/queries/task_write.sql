@@ -83,14 +83,17 @@ SELECT key, task_id, fingerprint FROM {schema}.spindle_idempotency_key WHERE key
 -- planning and execution time: 1.7 ms instead of 0.9 ms for 20 tasks of 50,000 waiting). SKIP
 -- LOCKED: concurrent claimers on any node never wait for each other and never receive the same
 -- task. One lease token (an InitPlan: evaluated once) serves the whole batch: together with the
--- task id it fences the attempt. The picked ids are updated through "id = ANY (ARRAY(...))", a
--- primary key lookup whatever the statistics say; a join with the CTE let the generic plan hash
--- the whole hot table on every claim (measured: 11 ms instead of 1 ms with 20,000 tasks waiting).
--- RETURNING yields rows in storage order; the caller sorts them into claim order.
+-- task id it fences the attempt. The picked rows are updated through "ctid = ANY (ARRAY(...))", a
+-- TID scan that goes straight to each row whatever the statistics say: a join with the CTE let
+-- the generic plan hash the whole hot table on every claim (measured: 11 ms instead of 1 ms with
+-- 20,000 tasks waiting), and "id = ANY" walked the primary key once more per row (a third of the
+-- buffers the update reads). A locked row's ctid cannot change until this transaction ends, since
+-- nobody else may update it. RETURNING yields rows in storage order; the caller sorts them into
+-- claim order.
 -- name: claim
 -- plan: every execution
 WITH picked AS (
-  SELECT id FROM {schema}.spindle_task
+  SELECT ctid FROM {schema}.spindle_task
    WHERE queue = :queue AND state = 'READY' AND run_at <= to_timestamp(:now / 1000.0)
      AND (deadline IS NULL OR deadline >= to_timestamp(:now / 1000.0))
    ORDER BY priority DESC, run_at, id
@@ -102,22 +105,24 @@ UPDATE {schema}.spindle_task t
        lease_token = (SELECT nextval('{schema}.spindle_lease_token_seq')),
        lease_until = to_timestamp(:lease_until / 1000.0), started_at = to_timestamp(:now / 1000.0),
        cancel_requested = false
- WHERE t.id = ANY (ARRAY(SELECT id FROM picked))
+ WHERE t.ctid = ANY (ARRAY(SELECT ctid FROM picked))
 RETURNING t.id, t.type, t.queue, t.payload, t.priority, t.attempts, t.max_attempts, t.lease_token,
           t.created_at, t.run_at, t.deadline, t.timeout_ms
 
 -- Applies outcomes still held under their lease token. Final outcomes (SUCCEEDED, DEAD,
--- CANCELLED) move the task to the history table; RETRY and RELEASED put it back to READY at its
--- time (RELEASED uncounts the attempt). Returns the ids applied; the caller reports the rest
--- fenced. :ids is sorted, so width_bucket, a binary search, finds each row's place in the arrays
--- without a join whose plan would depend on the table's (stale) statistics.
+-- CANCELLED) come in the :ids arrays and move the task to the history table; RETRY and RELEASED
+-- come in the :requeue_ arrays and put it back to READY at its time (RELEASED uncounts the
+-- attempt). Two sets of arrays, so each row is looked up once: with one set, both parts looked up
+-- every id and filtered half away (measured: 12 % of the statement for 150 successes). Returns
+-- the ids applied; the caller reports the rest fenced. Each set is sorted by id, so width_bucket,
+-- a binary search, finds each row's place in its arrays without a join whose plan would depend on
+-- the table's (stale) statistics.
 -- name: complete
 -- plan: every execution
 WITH finished AS (
   DELETE FROM {schema}.spindle_task t
    WHERE t.id = ANY (:ids::bigint[]) AND t.state = 'RUNNING'
      AND t.lease_token = (:tokens::bigint[])[width_bucket(t.id, :ids::bigint[])]
-     AND (:kinds::text[])[width_bucket(t.id, :ids::bigint[])] IN ('SUCCEEDED', 'DEAD', 'CANCELLED')
   RETURNING t.*, width_bucket(t.id, :ids::bigint[]) AS i
 ),
 archived AS (
@@ -136,15 +141,16 @@ archived AS (
 requeued AS (
   UPDATE {schema}.spindle_task t
      SET state = 'READY',
-         run_at = to_timestamp((:ats::bigint[])[width_bucket(t.id, :ids::bigint[])] / 1000.0),
-         last_error = coalesce((:errors::text[])[width_bucket(t.id, :ids::bigint[])], t.last_error),
+         run_at = to_timestamp(
+             (:requeue_ats::bigint[])[width_bucket(t.id, :requeue_ids::bigint[])] / 1000.0),
+         last_error = coalesce(
+             (:requeue_errors::text[])[width_bucket(t.id, :requeue_ids::bigint[])], t.last_error),
          attempts = t.attempts
-                    - CASE WHEN (:kinds::text[])[width_bucket(t.id, :ids::bigint[])] = 'RELEASED'
+                    - CASE WHEN (:requeue_released::boolean[])[width_bucket(t.id, :requeue_ids::bigint[])]
                            THEN 1 ELSE 0 END,
          lease_owner = NULL, lease_until = NULL
-   WHERE t.id = ANY (:ids::bigint[]) AND t.state = 'RUNNING'
-     AND t.lease_token = (:tokens::bigint[])[width_bucket(t.id, :ids::bigint[])]
-     AND (:kinds::text[])[width_bucket(t.id, :ids::bigint[])] IN ('RETRY', 'RELEASED')
+   WHERE t.id = ANY (:requeue_ids::bigint[]) AND t.state = 'RUNNING'
+     AND t.lease_token = (:requeue_tokens::bigint[])[width_bucket(t.id, :requeue_ids::bigint[])]
   RETURNING t.id
 )
 SELECT id FROM archived
