@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.text.DecimalFormat;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -239,28 +240,33 @@ public final class PeersBench implements Callable<Integer> {
   }
 
   private void validate() {
-    if (tasks < 1
-        || workers < 1
-        || pool < 1
-        || sleepTasks < 1
-        || sleepWorkers < 1
-        || steadySeconds < 1
-        || runs < 1
-        || timeoutSeconds < 1
-        || sleepMillis < 0
-        || holdMillis < 0
-        || steadyRate < 0) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--tasks, --workers, --pool, --sleep-tasks, --sleep-workers, --steady-seconds, --runs"
-              + " and --timeout must be >= 1; --sleep-ms, --hold-ms and --steady-rate >= 0");
-    }
+    atLeast("--tasks", tasks, 1);
+    atLeast("--workers", workers, 1);
+    atLeast("--pool", pool, 1);
+    atLeast("--sleep-tasks", sleepTasks, 1);
+    atLeast("--sleep-workers", sleepWorkers, 1);
+    atLeast("--steady-seconds", steadySeconds, 1);
+    atLeast("--runs", runs, 1);
+    atLeast("--timeout", timeoutSeconds, 1);
+    atLeast("--sleep-ms", sleepMillis, 0);
+    atLeast("--hold-ms", holdMillis, 0);
+    atLeast("--steady-rate", steadyRate, 0);
     try {
       stores.forEach(StoreKind::byId);
       workloads.forEach(Workload::byId);
       systems.forEach(PeerSystems::byId);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private void atLeast(String option, double value, int min) {
+    if (value < min) {
+      throw new ParameterException(
+          spec.commandLine(),
+          String.format(
+              "%s must be at least %d, got %s",
+              option, min, new DecimalFormat("0.###").format(value)));
     }
   }
 

@@ -93,6 +93,18 @@ class PeersBenchTest {
         .contains("unknown system 'sidekiq'", "allowed: spindle, db-scheduler");
   }
 
+  @Test
+  void aBadNumberNamesItsOptionTheValueAndTheBound() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new BenchMain()).setErr(new PrintWriter(err));
+
+    int exit = cli.execute("peers", "--workers", "64", "--steady-rate", "-2.5");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("--steady-rate must be at least 0, got -2.5");
+    assertThat(err.toString()).doesNotContain("--workers must");
+  }
+
   /** One run each, no warm-up: enough to show every part works. */
   private static String run(String... options) {
     StringWriter out = new StringWriter();
