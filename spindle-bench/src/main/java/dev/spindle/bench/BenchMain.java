@@ -1,6 +1,9 @@
 package dev.spindle.bench;
 
 import dev.spindle.bench.peers.PeersBench;
+import dev.spindle.bench.pg.ClaimLatencyBench;
+import dev.spindle.bench.pg.MultiNodeBench;
+import dev.spindle.bench.pg.PgEndToEndBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,10 +14,19 @@ import picocli.CommandLine.Command;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    subcommands = {EmbeddedBench.class, HttpBench.class, PeersBench.class},
+    subcommands = {
+      EmbeddedBench.class,
+      HttpBench.class,
+      PeersBench.class,
+      PgEndToEndBench.class,
+      MultiNodeBench.class,
+      ClaimLatencyBench.class
+    },
     description = {
-      "Measure Spindle end to end on this machine: each run uses a fresh temporary SQLite store"
-          + " with synchronous=FULL, so every accepted task was fsynced first."
+      "Measure Spindle on this machine: embedded and http on a fresh temporary SQLite store with"
+          + " synchronous=FULL (every accepted task was fsynced first); peers against db-scheduler,"
+          + " JobRunr and the raw SQL ceiling on PostgreSQL and SQLite; pg-end-to-end, multinode"
+          + " and claim-latency on PostgreSQL, each run in a fresh schema."
     })
 public final class BenchMain {
   public static void main(String[] args) {

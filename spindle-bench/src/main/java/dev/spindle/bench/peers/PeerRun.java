@@ -1,6 +1,7 @@
 package dev.spindle.bench.peers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spindle.bench.BenchDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -54,7 +55,7 @@ public final class PeerRun {
     int tasks = spec.tasks();
     try (Stage stage =
         store == StoreKind.POSTGRES
-            ? Stage.postgres(new PeerDatabase(spec.pgUrl()))
+            ? Stage.postgres(new BenchDatabase(spec.pgUrl()))
             : Stage.sqlite(Path.of(spec.dataDir()))) {
       Probe probe = Probe.begin(tasks, spec.sleepMillis());
       try (PeerSystem.Running running = system.start(stage, spec.workers(), spec.pool(), probe)) {

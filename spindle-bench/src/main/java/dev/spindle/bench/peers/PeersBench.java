@@ -1,6 +1,7 @@
 package dev.spindle.bench.peers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spindle.bench.BenchDatabase;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -177,7 +178,7 @@ public final class PeersBench implements Callable<Integer> {
     List<PeerSystem> chosen =
         PeerSystems.all().stream().filter(s -> systems.contains(s.id())).toList();
     if (storeKinds.contains(StoreKind.POSTGRES)) {
-      String unreachable = PeerDatabase.unreachableBecause(pgUrl);
+      String unreachable = BenchDatabase.unreachableBecause(pgUrl);
       if (unreachable != null) {
         spec.commandLine().getErr().println("PostgreSQL is not reachable: " + unreachable);
         return 2;

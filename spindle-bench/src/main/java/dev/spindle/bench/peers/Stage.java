@@ -2,6 +2,7 @@ package dev.spindle.bench.peers;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.spindle.bench.BenchDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,19 +20,19 @@ import java.util.stream.Stream;
  */
 final class Stage implements AutoCloseable {
   private final StoreKind kind;
-  private final PeerDatabase postgres;
+  private final BenchDatabase postgres;
   private final String schema;
   private final Path directory;
   private Connection counting;
 
-  private Stage(StoreKind kind, PeerDatabase postgres, String schema, Path directory) {
+  private Stage(StoreKind kind, BenchDatabase postgres, String schema, Path directory) {
     this.kind = kind;
     this.postgres = postgres;
     this.schema = schema;
     this.directory = directory;
   }
 
-  static Stage postgres(PeerDatabase db) throws SQLException {
+  static Stage postgres(BenchDatabase db) throws SQLException {
     return new Stage(StoreKind.POSTGRES, db, db.createSchema("spindle_peers_"), null);
   }
 

@@ -1,14 +1,13 @@
 package dev.spindle.bench.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.spindle.bench.BenchMain;
+import dev.spindle.bench.TestPostgres;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
@@ -18,15 +17,12 @@ import picocli.CommandLine;
  * workload, each in a JVM of its own as in a real run, with their results read back.
  */
 class PeersBenchTest {
-  private static final String URL =
-      System.getenv()
-          .getOrDefault(
-              "SPINDLE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+  private static final String URL = TestPostgres.URL;
 
   @Test
   @Timeout(180)
   void everyWorkloadRunsEveryTaskOnceOnBothStores() {
-    assumePostgres();
+    TestPostgres.assume();
 
     String out =
         run(
@@ -49,7 +45,7 @@ class PeersBenchTest {
   @Test
   @Timeout(180)
   void jobRunrRunsBulkAndSingleSubmitsOnBothStores() {
-    assumePostgres();
+    TestPostgres.assume();
 
     String out =
         run(
@@ -67,7 +63,7 @@ class PeersBenchTest {
   @Test
   @Timeout(120)
   void peersRunWithTheirDefaults() {
-    assumePostgres();
+    TestPostgres.assume();
 
     String out =
         run(
@@ -116,18 +112,5 @@ class PeersBenchTest {
     int exit = cli.execute(args.toArray(String[]::new));
     assertThat(exit).as(out.toString()).isZero();
     return out.toString();
-  }
-
-  /** Skips without PostgreSQL, or fails with SPINDLE_REQUIRE_PG=1 (CI with a database). */
-  private static void assumePostgres() {
-    String reason = PeerDatabase.unreachableBecause(URL);
-    if (reason == null) {
-      return;
-    }
-    String message = "PostgreSQL is not reachable at " + URL + " (" + reason + ")";
-    if ("1".equals(System.getenv("SPINDLE_REQUIRE_PG"))) {
-      fail(message + "; SPINDLE_REQUIRE_PG=1 makes this a failure");
-    }
-    Assumptions.abort(message + "; skipped");
   }
 }

@@ -1,4 +1,4 @@
-package dev.spindle.store.postgres.bench;
+package dev.spindle.bench.pg;
 
 import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
