@@ -1,7 +1,7 @@
 package dev.spindle.bench.peers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.spindle.bench.BenchDatabase;
+import dev.spindle.bench.BenchOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.text.DecimalFormat;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -177,12 +176,9 @@ public final class PeersBench implements Callable<Integer> {
         Arrays.stream(Workload.values()).filter(w -> workloads.contains(w.id)).toList();
     List<PeerSystem> chosen =
         PeerSystems.all().stream().filter(s -> systems.contains(s.id())).toList();
-    if (storeKinds.contains(StoreKind.POSTGRES)) {
-      String unreachable = BenchDatabase.unreachableBecause(pgUrl);
-      if (unreachable != null) {
-        spec.commandLine().getErr().println("PostgreSQL is not reachable: " + unreachable);
-        return 2;
-      }
+    if (storeKinds.contains(StoreKind.POSTGRES)
+        && BenchOptions.reachableDatabase(spec, "--pg-url", pgUrl) == null) {
+      return 2;
     }
     Path data = dataDir != null ? dataDir : Path.of(System.getProperty("java.io.tmpdir"));
     Path workDir = Files.createDirectories(data).resolve("spindle-peers");
@@ -241,33 +237,23 @@ public final class PeersBench implements Callable<Integer> {
   }
 
   private void validate() {
-    atLeast("--tasks", tasks, 1);
-    atLeast("--workers", workers, 1);
-    atLeast("--pool", pool, 1);
-    atLeast("--sleep-tasks", sleepTasks, 1);
-    atLeast("--sleep-workers", sleepWorkers, 1);
-    atLeast("--steady-seconds", steadySeconds, 1);
-    atLeast("--runs", runs, 1);
-    atLeast("--timeout", timeoutSeconds, 1);
-    atLeast("--sleep-ms", sleepMillis, 0);
-    atLeast("--hold-ms", holdMillis, 0);
-    atLeast("--steady-rate", steadyRate, 0);
+    BenchOptions.atLeast(spec, "--tasks", tasks, 1);
+    BenchOptions.atLeast(spec, "--workers", workers, 1);
+    BenchOptions.atLeast(spec, "--pool", pool, 1);
+    BenchOptions.atLeast(spec, "--sleep-tasks", sleepTasks, 1);
+    BenchOptions.atLeast(spec, "--sleep-workers", sleepWorkers, 1);
+    BenchOptions.atLeast(spec, "--steady-seconds", steadySeconds, 1);
+    BenchOptions.atLeast(spec, "--runs", runs, 1);
+    BenchOptions.atLeast(spec, "--timeout", timeoutSeconds, 1);
+    BenchOptions.atLeast(spec, "--sleep-ms", sleepMillis, 0);
+    BenchOptions.atLeast(spec, "--hold-ms", holdMillis, 0);
+    BenchOptions.atLeast(spec, "--steady-rate", steadyRate, 0);
     try {
       stores.forEach(StoreKind::byId);
       workloads.forEach(Workload::byId);
       systems.forEach(PeerSystems::byId);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
-  }
-
-  private void atLeast(String option, double value, int min) {
-    if (value < min) {
-      throw new ParameterException(
-          spec.commandLine(),
-          String.format(
-              "%s must be at least %d, got %s",
-              option, min, new DecimalFormat("0.###").format(value)));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.spindle.bench.pg;
 
 import dev.spindle.bench.BenchDatabase;
+import dev.spindle.bench.BenchOptions;
 import dev.spindle.core.store.ClaimRequest;
 import dev.spindle.core.store.ClaimedTask;
 import dev.spindle.core.store.Outcome;
@@ -95,15 +96,13 @@ public final class ClaimLatencyBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    OptionChecks.atLeast(spec, "--history", history, 0);
-    OptionChecks.atLeast(spec, "--ready", ready, 1);
-    OptionChecks.atLeast(spec, "--claims", claims, 1);
-    OptionChecks.atLeast(spec, "--batch", batch, 1);
-    OptionChecks.atLeast(spec, "--rounds", rounds, 1);
-    BenchDatabase db = BenchDatabase.fromOption(spec, "--pg-url", pgUrl);
-    String unreachable = BenchDatabase.unreachableBecause(db.url());
-    if (unreachable != null) {
-      spec.commandLine().getErr().println("PostgreSQL is not reachable: " + unreachable);
+    BenchOptions.atLeast(spec, "--history", history, 0);
+    BenchOptions.atLeast(spec, "--ready", ready, 1);
+    BenchOptions.atLeast(spec, "--claims", claims, 1);
+    BenchOptions.atLeast(spec, "--batch", batch, 1);
+    BenchOptions.atLeast(spec, "--rounds", rounds, 1);
+    BenchDatabase db = BenchOptions.reachableDatabase(spec, "--pg-url", pgUrl);
+    if (db == null) {
       return 2;
     }
     PrintWriter out = spec.commandLine().getOut();

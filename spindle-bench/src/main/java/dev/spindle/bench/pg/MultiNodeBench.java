@@ -1,6 +1,7 @@
 package dev.spindle.bench.pg;
 
 import dev.spindle.bench.BenchDatabase;
+import dev.spindle.bench.BenchOptions;
 import dev.spindle.bench.FinishedAttempts;
 import dev.spindle.core.Spindle;
 import dev.spindle.core.TaskRequest;
@@ -88,14 +89,12 @@ public final class MultiNodeBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    OptionChecks.atLeast(spec, "--tasks", tasks, 1);
-    OptionChecks.atLeast(spec, "--runs", runs, 1);
-    OptionChecks.atLeast(spec, "--concurrency", concurrency, 1);
-    OptionChecks.atLeast(spec, "--pool", pool, 1);
-    BenchDatabase db = BenchDatabase.fromOption(spec, "--pg-url", pgUrl);
-    String unreachable = BenchDatabase.unreachableBecause(db.url());
-    if (unreachable != null) {
-      spec.commandLine().getErr().println("PostgreSQL is not reachable: " + unreachable);
+    BenchOptions.atLeast(spec, "--tasks", tasks, 1);
+    BenchOptions.atLeast(spec, "--runs", runs, 1);
+    BenchOptions.atLeast(spec, "--concurrency", concurrency, 1);
+    BenchOptions.atLeast(spec, "--pool", pool, 1);
+    BenchDatabase db = BenchOptions.reachableDatabase(spec, "--pg-url", pgUrl);
+    if (db == null) {
       return 2;
     }
     PrintWriter out = spec.commandLine().getOut();
