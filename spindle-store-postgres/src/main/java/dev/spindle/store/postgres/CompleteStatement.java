@@ -15,9 +15,10 @@ import java.util.Set;
  * Applies a batch of attempt outcomes with one statement ({@code complete}), each fenced on {@code
  * state = 'RUNNING' AND lease_token = ?}. Final outcomes move their task to the history table.
  *
- * <p>Outcomes go in sorted by id: the statement finds each row's outcome by binary search, and two
- * batches touching the same tasks (a completion and a heartbeat) lock them in the same order. A
- * caller that lists one task twice in a call gets an unspecified winner.
+ * <p>Outcomes go in sorted by id, final ones and requeued ones apart: the statement finds each
+ * row's outcome by binary search, and two batches touching the same tasks (a completion and a
+ * heartbeat) lock them in the same order. A caller that lists one task twice in a call gets an
+ * unspecified winner.
  */
 final class CompleteStatement {
   private final NamedSql sql;
@@ -30,8 +31,8 @@ final class CompleteStatement {
   List<Long> complete(Connection c, List<Outcome> outcomes) throws SQLException {
     List<Outcome> sorted = new ArrayList<>(outcomes);
     sorted.sort(Comparator.comparingLong(Outcome::id));
-    Arrays finals = new Arrays(sorted.size());
-    Arrays requeues = new Arrays(0);
+    Part finals = new Part(sorted.size());
+    Part requeues = new Part(0);
     for (Outcome o : sorted) {
       switch (o) {
         case Outcome.Succeeded s -> finals.add(s, "SUCCEEDED", s.resultJson(), null, s.at());
@@ -70,14 +71,14 @@ final class CompleteStatement {
   }
 
   /** The parameter arrays of one part of the statement, in id order. */
-  private static final class Arrays {
+  private static final class Part {
     final List<Outcome> outcomes;
     final List<String> kinds;
     final List<String> results;
     final List<String> errors;
     final List<Instant> ats;
 
-    Arrays(int capacity) {
+    Part(int capacity) {
       outcomes = new ArrayList<>(capacity);
       kinds = new ArrayList<>(capacity);
       results = new ArrayList<>(capacity);
