@@ -146,8 +146,10 @@ final class EnqueueStatement {
       depParents[i] = deps.get(i)[1];
     }
     Map<String, Integer> taken = new HashMap<>();
+    boolean plain = deps.isEmpty() && !hasKeys(tasks);
     // Dependencies make the statement look parents up in the hot table: plan it for its values.
-    try (NamedSql.Bound st = queries.get("enqueue").prepare(c, !deps.isEmpty())) {
+    NamedSql sql = queries.get(plain ? "enqueue_plain" : "enqueue");
+    try (NamedSql.Bound st = sql.prepare(c, !deps.isEmpty())) {
       st.set("types", types)
           .set("queues", queues)
           .set("payloads", payloads)
@@ -156,13 +158,13 @@ final class EnqueueStatement {
           .set("deadlines", deadlines)
           .set("max_attempts", maxAttempts)
           .set("timeouts", timeouts)
-          .set("keys", keys)
           .set("fingerprints", fingerprints)
           .set("created_ats", createdAts)
-          .set("dep_ords", depOrds)
-          .set("dep_parents", depParents)
           .set("channel", schema.channel())
           .set("notify_queues", notifyQueues);
+      if (!plain) {
+        st.set("keys", keys).set("dep_ords", depOrds).set("dep_parents", depParents);
+      }
       try (ResultSet rs = st.statement().executeQuery()) {
         int i = 0;
         while (rs.next()) {

@@ -74,6 +74,38 @@ SELECT i.id,
   FROM input i
  ORDER BY i.ord
 
+-- The enqueue of a batch without idempotency keys or dependencies, the common case: the same rows
+-- as enqueue writes for it, with three CTEs instead of seven and no lookups, which halves its
+-- planning on a session that plans every execution (measured: 0.3 ms instead of 0.55-0.75 ms for
+-- 20 tasks). Same parameters as enqueue but for the keys and the dependencies.
+-- name: enqueue_plain
+WITH input AS MATERIALIZED (
+  SELECT nextval('{schema}.spindle_task_id_seq') AS id, u.*
+    FROM unnest(:types::text[], :queues::text[], :payloads::text[], :priorities::int[],
+                :run_ats::bigint[], :deadlines::bigint[], :max_attempts::int[],
+                :timeouts::bigint[], :fingerprints::text[], :created_ats::bigint[])
+         WITH ORDINALITY AS u(type, queue, payload, priority, run_at_ms, deadline_ms,
+                              max_attempts, timeout_ms, fingerprint, created_at_ms, ord)
+),
+inserted AS (
+  INSERT INTO {schema}.spindle_task
+         (id, type, queue, state, priority, payload, max_attempts, created_at, run_at, deadline,
+          timeout_ms, fingerprint)
+  SELECT id, type, queue, 'READY', priority, payload, max_attempts,
+         to_timestamp(created_at_ms / 1000.0), to_timestamp(run_at_ms / 1000.0),
+         to_timestamp(deadline_ms / 1000.0), timeout_ms, fingerprint
+    FROM input
+  RETURNING queue, run_at <= created_at AS due
+),
+woken AS (
+  SELECT pg_notify(:channel::text, q.queue)
+    FROM (SELECT DISTINCT queue FROM inserted
+           WHERE due AND queue = ANY(:notify_queues::text[])) q
+)
+SELECT i.id, true AS created, (SELECT count(*) FROM woken) AS woken
+  FROM input i
+ ORDER BY i.ord
+
 -- name: find_idempotency_keys
 -- plan: every execution
 SELECT key, task_id, fingerprint FROM {schema}.spindle_idempotency_key WHERE key = ANY(:keys::text[])
