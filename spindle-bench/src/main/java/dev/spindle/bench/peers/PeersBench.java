@@ -1,7 +1,9 @@
 package dev.spindle.bench.peers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spindle.bench.BenchDatabase;
 import dev.spindle.bench.BenchOptions;
+import dev.spindle.bench.PgUrlOption;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -44,11 +47,7 @@ import picocli.CommandLine.Spec;
           + " Spindle/ceiling."
     })
 public final class PeersBench implements Callable<Integer> {
-  @Option(
-      names = "--pg-url",
-      defaultValue = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
-      description = "the PostgreSQL database (default ${DEFAULT-VALUE})")
-  String pgUrl;
+  @Mixin PgUrlOption pg;
 
   @Option(
       names = "--stores",
@@ -176,9 +175,13 @@ public final class PeersBench implements Callable<Integer> {
         Arrays.stream(Workload.values()).filter(w -> workloads.contains(w.id)).toList();
     List<PeerSystem> chosen =
         PeerSystems.all().stream().filter(s -> systems.contains(s.id())).toList();
-    if (storeKinds.contains(StoreKind.POSTGRES)
-        && BenchOptions.reachableDatabase(spec, "--pg-url", pgUrl) == null) {
-      return 2;
+    String pgUrl = pg.url();
+    if (storeKinds.contains(StoreKind.POSTGRES)) {
+      BenchDatabase db = pg.reachable(spec);
+      if (db == null) {
+        return 2;
+      }
+      pgUrl = db.url(); // the runs take the pgjdbc form, whichever form was given
     }
     Path data = dataDir != null ? dataDir : Path.of(System.getProperty("java.io.tmpdir"));
     Path workDir = Files.createDirectories(data).resolve("spindle-peers");
@@ -203,7 +206,7 @@ public final class PeersBench implements Callable<Integer> {
             if (!system.supports(store, workload)) {
               continue;
             }
-            RunSpec run = runSpec(system, store, workload, rate, workDir);
+            RunSpec run = runSpec(system, store, workload, rate, workDir, pgUrl);
             out.printf(
                 "%s (%s) run %d/%d: %s, %s… ",
                 store.title, workload.id, r, runs, system.name(), system.settings());
@@ -276,7 +279,12 @@ public final class PeersBench implements Callable<Integer> {
   }
 
   private RunSpec runSpec(
-      PeerSystem system, StoreKind store, Workload workload, double rate, Path workDir) {
+      PeerSystem system,
+      StoreKind store,
+      Workload workload,
+      double rate,
+      Path workDir,
+      String pgUrl) {
     int n =
         switch (workload) {
           case BULK -> tasks;

@@ -2,6 +2,7 @@ package dev.spindle.bench.pg;
 
 import dev.spindle.bench.BenchDatabase;
 import dev.spindle.bench.BenchOptions;
+import dev.spindle.bench.PgUrlOption;
 import dev.spindle.core.store.ClaimRequest;
 import dev.spindle.core.store.ClaimedTask;
 import dev.spindle.core.store.Outcome;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -53,11 +55,7 @@ public final class ClaimLatencyBench implements Callable<Integer> {
   private static final String EMPTY_SCHEMA = "spindle_bench_empty";
   private static final String FULL_SCHEMA = "spindle_bench_full";
 
-  @Option(
-      names = "--pg-url",
-      defaultValue = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
-      description = "the PostgreSQL database (default ${DEFAULT-VALUE})")
-  String pgUrl;
+  @Mixin PgUrlOption pg;
 
   @Option(
       names = "--history",
@@ -101,7 +99,7 @@ public final class ClaimLatencyBench implements Callable<Integer> {
     BenchOptions.atLeast(spec, "--claims", claims, 1);
     BenchOptions.atLeast(spec, "--batch", batch, 1);
     BenchOptions.atLeast(spec, "--rounds", rounds, 1);
-    BenchDatabase db = BenchOptions.reachableDatabase(spec, "--pg-url", pgUrl);
+    BenchDatabase db = pg.reachable(spec);
     if (db == null) {
       return 2;
     }
@@ -152,7 +150,7 @@ public final class ClaimLatencyBench implements Callable<Integer> {
 
   private PostgresTaskStore open(String schema) {
     return PostgresTaskStore.open(
-        PostgresStoreOptions.builder().url(pgUrl).schema(schema).poolSize(2).build());
+        PostgresStoreOptions.builder().url(pg.url()).schema(schema).poolSize(2).build());
   }
 
   private static long[] concat(long[] a, long[] b) {

@@ -3,6 +3,7 @@ package dev.spindle.bench.pg;
 import dev.spindle.bench.BenchDatabase;
 import dev.spindle.bench.BenchOptions;
 import dev.spindle.bench.FinishedAttempts;
+import dev.spindle.bench.PgUrlOption;
 import dev.spindle.core.Spindle;
 import dev.spindle.core.TaskRequest;
 import dev.spindle.store.postgres.PostgresStoreOptions;
@@ -20,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -54,11 +56,7 @@ import picocli.CommandLine.Spec;
 public final class PgEndToEndBench implements Callable<Integer> {
   private static final String SCHEMA = "spindle_bench_e2e";
 
-  @Option(
-      names = "--pg-url",
-      defaultValue = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
-      description = "the PostgreSQL database (default ${DEFAULT-VALUE})")
-  String pgUrl;
+  @Mixin PgUrlOption pg;
 
   @Option(
       names = "--tasks",
@@ -121,7 +119,7 @@ public final class PgEndToEndBench implements Callable<Integer> {
     BenchOptions.atLeast(spec, "--concurrency", concurrency, 1);
     BenchOptions.atLeast(spec, "--pool", pool, 1);
     BenchOptions.atLeast(spec, "--runs", runs, 1);
-    BenchDatabase db = BenchOptions.reachableDatabase(spec, "--pg-url", pgUrl);
+    BenchDatabase db = pg.reachable(spec);
     if (db == null) {
       return 2;
     }
@@ -154,7 +152,7 @@ public final class PgEndToEndBench implements Callable<Integer> {
         new TimedStore(
             PostgresTaskStore.open(
                 PostgresStoreOptions.builder()
-                    .url(pgUrl)
+                    .url(pg.url())
                     .schema(SCHEMA)
                     .poolSize(pool)
                     .notifications(notifications)

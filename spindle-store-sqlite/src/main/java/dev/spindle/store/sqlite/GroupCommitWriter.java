@@ -177,12 +177,17 @@ final class GroupCommitWriter implements AutoCloseable {
     if (runTransaction(batch, false)) {
       return;
     }
-    session.transactionRolledBack();
-    session.takeDueQueues();
+    forgetRolledBack();
     for (Pending<?> pending : batch) {
       pending.reset();
     }
     runTransaction(batch, true);
+  }
+
+  /** After a rollback: ids restart after the last durable one; the due hints are dropped. */
+  private void forgetRolledBack() {
+    session.transactionRolledBack();
+    session.takeDueQueues();
   }
 
   /**
@@ -213,8 +218,7 @@ final class GroupCommitWriter implements AutoCloseable {
       if (!savepoints && !(e instanceof Error)) {
         return false;
       }
-      session.transactionRolledBack();
-      session.takeDueQueues();
+      forgetRolledBack();
       failAll(batch, e, "the transaction failed and was rolled back, nothing was written");
       return true;
     }
