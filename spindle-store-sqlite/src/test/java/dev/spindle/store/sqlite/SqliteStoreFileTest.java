@@ -119,9 +119,12 @@ class SqliteStoreFileTest {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getInt(1)).isEqualTo(2);
       assertThat(rs.getString(2)).isEqualTo("002_dependencies.sql");
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(3);
+      assertThat(rs.getString(2)).isEqualTo("003_finished_index.sql");
       assertThat(rs.next()).as("one row per migration").isFalse();
     }
-    assertThat(SqliteMigrator.latestVersion()).isEqualTo(2);
+    assertThat(SqliteMigrator.latestVersion()).isEqualTo(3);
   }
 
   @Test
@@ -137,9 +140,13 @@ class SqliteStoreFileTest {
     // Take the file back to schema 1, as the first release wrote it.
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db());
         Statement st = c.createStatement()) {
+      st.executeUpdate("DROP INDEX spindle_task_finished");
+      st.executeUpdate(
+          "CREATE INDEX spindle_task_purge ON spindle_task (finished_at)"
+              + " WHERE state IN ('SUCCEEDED', 'CANCELLED', 'EXPIRED')");
       st.executeUpdate("DROP INDEX spindle_task_waiting");
       st.executeUpdate("DROP TABLE spindle_task_dep");
-      st.executeUpdate("DELETE FROM spindle_schema_version WHERE version = 2");
+      st.executeUpdate("DELETE FROM spindle_schema_version WHERE version IN (2, 3)");
     }
 
     try (SqliteTaskStore store = SqliteTaskStore.open(db())) {
@@ -154,6 +161,10 @@ class SqliteStoreFileTest {
               .get(0)
               .id();
       assertThat(store.get(child).orElseThrow().state()).isEqualTo(TaskState.WAITING);
+      // Migration 3 replaced the index the purge walks.
+      store.cancel(List.of(id, child), clock.instant());
+      assertThat(store.purgeFinished(clock.instant().plusSeconds(1), 10)).isEqualTo(2);
+      assertThat(store.get(id)).isEmpty();
     }
   }
 

@@ -40,19 +40,21 @@ UPDATE spindle_task SET state = 'READY'
                LIMIT ?1)
 
 -- Same rows as purge_finished below, in the same transaction: their dependency rows go first.
--- Both walk the purge index in its own order: ordering by id would make the planner scan the
--- whole table, results and all.
+-- Both walk the index of finished rows (spindle_task_finished) in its own order: ordering by id
+-- would make the planner scan the whole table, results and all.
 -- name: purge_finished_dependencies
 DELETE FROM spindle_task_dep
- WHERE child IN (SELECT id FROM spindle_task INDEXED BY spindle_task_purge
-                  WHERE state IN ('SUCCEEDED', 'CANCELLED', 'EXPIRED') AND finished_at < ?1
+ WHERE child IN (SELECT id FROM spindle_task INDEXED BY spindle_task_finished
+                  WHERE finished_at < ?1 AND state <> 'DEAD'
+                    AND state IN ('SUCCEEDED', 'CANCELLED', 'EXPIRED')
                   ORDER BY finished_at, id
                   LIMIT ?2)
 
 -- name: purge_finished
 DELETE FROM spindle_task
- WHERE id IN (SELECT id FROM spindle_task INDEXED BY spindle_task_purge
-               WHERE state IN ('SUCCEEDED', 'CANCELLED', 'EXPIRED') AND finished_at < ?1
+ WHERE id IN (SELECT id FROM spindle_task INDEXED BY spindle_task_finished
+               WHERE finished_at < ?1 AND state <> 'DEAD'
+                 AND state IN ('SUCCEEDED', 'CANCELLED', 'EXPIRED')
                ORDER BY finished_at, id
                LIMIT ?2)
 
