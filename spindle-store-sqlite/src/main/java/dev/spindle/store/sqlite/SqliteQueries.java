@@ -25,6 +25,11 @@ final class SqliteQueries {
     return sql;
   }
 
+  /** Every named statement, by name. */
+  static Map<String, String> all() {
+    return ALL;
+  }
+
   private static Map<String, String> loadAll() {
     Map<String, String> all = new HashMap<>();
     for (String file : FILES) {

@@ -1,10 +1,11 @@
 -- Writes run by maintenance services and operators: rescue, expiry, purge, cancel, retry.
+-- A LIMIT takes (?n + 0), never a bare ?n: see task_write.sql.
 
 -- name: find_expired_leases
 SELECT id, lease_token, lease_owner, attempts, max_attempts FROM spindle_task
  WHERE state = 'RUNNING' AND lease_until < ?1
  ORDER BY lease_until
- LIMIT ?2
+ LIMIT (?2 + 0)
 
 -- name: rescue_requeue
 UPDATE spindle_task SET state = 'READY', last_error = ?1, lease_owner = NULL, lease_until = NULL
@@ -19,14 +20,14 @@ UPDATE spindle_task
 UPDATE spindle_task SET state = 'EXPIRED', finished_at = ?1
  WHERE id IN (SELECT id FROM spindle_task
                WHERE state = 'READY' AND deadline IS NOT NULL AND deadline < ?1
-               LIMIT ?2)
+               LIMIT (?2 + 0))
 
 -- A waiting task's deadline is checked here only: waiting tasks are few and never claimed.
 -- name: expire_overdue_waiting
 UPDATE spindle_task SET state = 'EXPIRED', finished_at = ?1
  WHERE id IN (SELECT id FROM spindle_task INDEXED BY spindle_task_waiting
                WHERE state = 'WAITING' AND deadline IS NOT NULL AND deadline < ?1
-               LIMIT ?2)
+               LIMIT (?2 + 0))
 
 -- A parent that no longer exists (purged) counts as final.
 -- name: promote_waiting
@@ -37,7 +38,7 @@ UPDATE spindle_task SET state = 'READY'
                                    JOIN spindle_task p ON p.id = d.parent
                                   WHERE d.child = t.id
                                     AND p.state IN ('WAITING', 'READY', 'RUNNING'))
-               LIMIT ?1)
+               LIMIT (?1 + 0))
 
 -- Same rows as purge_finished below, in the same transaction: their dependency rows go first.
 -- Both walk the index of finished rows (spindle_task_finished) in its own order: ordering by id
@@ -48,7 +49,7 @@ DELETE FROM spindle_task_dep
                   WHERE finished_at < ?1 AND state <> 'DEAD'
                     AND state IN ('SUCCEEDED', 'CANCELLED', 'EXPIRED')
                   ORDER BY finished_at, id
-                  LIMIT ?2)
+                  LIMIT (?2 + 0))
 
 -- name: purge_finished
 DELETE FROM spindle_task
@@ -56,7 +57,7 @@ DELETE FROM spindle_task
                WHERE finished_at < ?1 AND state <> 'DEAD'
                  AND state IN ('SUCCEEDED', 'CANCELLED', 'EXPIRED')
                ORDER BY finished_at, id
-               LIMIT ?2)
+               LIMIT (?2 + 0))
 
 -- name: state_of
 SELECT state FROM spindle_task WHERE id = ?1

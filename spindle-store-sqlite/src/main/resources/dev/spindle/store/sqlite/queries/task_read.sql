@@ -1,4 +1,5 @@
 -- Reads, run on the read-only connections (never through the writer).
+-- A LIMIT takes (?n + 0), never a bare ?n: see task_write.sql.
 
 -- name: get_by_ids
 SELECT id, type, queue, state, priority, payload, result, last_error, attempts, max_attempts,
@@ -25,7 +26,7 @@ SELECT id, type, queue, state, priority, payload, result, last_error, attempts, 
    AND (?3 IS NULL OR type = ?3)
    AND (?5 IS NULL OR (run_at > ?5) = ?6)
  ORDER BY id DESC
- LIMIT ?7
+ LIMIT (?7 + 0)
 
 -- name: stats
 SELECT queue,
