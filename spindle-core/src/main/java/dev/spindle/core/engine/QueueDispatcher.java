@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * run for seconds, so slow tasks are never held back from other nodes. A buffered task is leased,
  * so the store shows it RUNNING; it is started only while at least half its lease is left and its
  * deadline has not passed, and otherwise given back (RELEASED: READY again, the attempt uncounted).
+ * The same holds for a task started straight from its claim, in case the claim was slow to return.
  * Pausing and closing give back every buffered task; cancelling a buffered task cancels it without
  * running it.
  */
@@ -292,12 +293,16 @@ final class QueueDispatcher implements AutoCloseable {
       log.warn("claiming from queue '{}' failed; retrying", queue, e);
     }
     List<ClaimedTask> start = new ArrayList<>(Math.min(claimed.size(), concurrency));
+    List<ClaimedTask> stale = new ArrayList<>(0);
     lock.lock();
     try {
       asked -= want;
       claimsUnderWay--;
+      Instant now = claimed.isEmpty() ? null : clock.instant();
       for (ClaimedTask t : claimed) {
-        if (running < concurrency && !paused && !stopping) {
+        if (!startable(t, now)) {
+          stale.add(t); // the claim took half the lease to come back: hand the task on
+        } else if (running < concurrency && !paused && !stopping) {
           running++;
           start.add(t);
         } else {
@@ -315,6 +320,7 @@ final class QueueDispatcher implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+    giveBack(stale);
     for (ClaimedTask t : start) {
       launch(t);
     }
@@ -359,7 +365,10 @@ final class QueueDispatcher implements AutoCloseable {
     }
   }
 
-  /** A buffered task may start while half its lease is left and its deadline has not passed. */
+  /**
+   * A claimed task may start while half its lease is left and its deadline has not passed: checked
+   * when a claim comes back and again when a buffered task's turn comes.
+   */
   private boolean startable(ClaimedTask t, Instant now) {
     return !t.leaseUntil().isBefore(now.plus(minLeaseToStart))
         && (t.deadline().isEmpty() || !t.deadline().get().isBefore(now));

@@ -901,6 +901,51 @@ public abstract class EngineContract {
   }
 
   @Test
+  void taskFromAClaimThatCameBackWithHalfItsLeaseGoneIsGivenBackAndRunsUnderAFreshLease()
+      throws Exception {
+    List<Outcome> written = new CopyOnWriteArrayList<>();
+    List<String> ran = new CopyOnWriteArrayList<>();
+    AtomicBoolean late = new AtomicBoolean(true);
+    TaskStore store =
+        new ForwardingTaskStore(createStore()) {
+          @Override
+          public List<ClaimedTask> claim(ClaimRequest request) {
+            List<ClaimedTask> claimed = super.claim(request);
+            if (!claimed.isEmpty() && late.getAndSet(false)) {
+              clock.advance(LEASE.dividedBy(2).plusSeconds(1)); // the first claim came back late
+            }
+            return claimed;
+          }
+
+          @Override
+          public List<Long> complete(List<Outcome> outcomes) {
+            written.addAll(outcomes);
+            return super.complete(outcomes);
+          }
+        };
+    Spindle s =
+        started(
+            builder(store)
+                .queue("default", 1)
+                .handler(
+                    "quick",
+                    String.class,
+                    (p, ctx) -> {
+                      ran.add(p + "#" + ctx.attempt());
+                      return p;
+                    }));
+
+    long id = s.submit("quick", "late");
+
+    assertThat(awaitFinal(s, id).state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(written)
+        .filteredOn(o -> o instanceof Outcome.Released)
+        .extracting(Outcome::id)
+        .containsExactly(id);
+    assertThat(ran).as("run once, as its first counted attempt").containsExactly("late#1");
+  }
+
+  @Test
   void closingGivesTasksClaimedAheadBackUncounted() throws Exception {
     ClaimAhead w = new ClaimAhead();
     w.claimAheadBehindABlockedSlot();
