@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -786,9 +787,23 @@ public abstract class EngineContract {
     List<Long> quick = new ArrayList<>();
 
     ClaimAhead() throws Exception {
+      this(claimed -> {});
+    }
+
+    /**
+     * @param afterClaim sees what each claim got, before the dispatcher does
+     */
+    ClaimAhead(Consumer<List<ClaimedTask>> afterClaim) throws Exception {
       inner = createStore();
       TaskStore store =
           new ForwardingTaskStore(inner) {
+            @Override
+            public List<ClaimedTask> claim(ClaimRequest request) {
+              List<ClaimedTask> claimed = super.claim(request);
+              afterClaim.accept(claimed);
+              return claimed;
+            }
+
             @Override
             public List<Long> complete(List<Outcome> outcomes) {
               written.addAll(outcomes);
@@ -903,46 +918,20 @@ public abstract class EngineContract {
   @Test
   void taskFromAClaimThatCameBackWithHalfItsLeaseGoneIsGivenBackAndRunsUnderAFreshLease()
       throws Exception {
-    List<Outcome> written = new CopyOnWriteArrayList<>();
-    List<String> ran = new CopyOnWriteArrayList<>();
     AtomicBoolean late = new AtomicBoolean(true);
-    TaskStore store =
-        new ForwardingTaskStore(createStore()) {
-          @Override
-          public List<ClaimedTask> claim(ClaimRequest request) {
-            List<ClaimedTask> claimed = super.claim(request);
-            if (!claimed.isEmpty() && late.getAndSet(false)) {
-              clock.advance(LEASE.dividedBy(2).plusSeconds(1)); // the first claim came back late
-            }
-            return claimed;
-          }
+    ClaimAhead w =
+        new ClaimAhead(
+            claimed -> {
+              if (!claimed.isEmpty() && late.getAndSet(false)) {
+                clock.advance(LEASE.dividedBy(2).plusSeconds(1)); // the first claim came back late
+              }
+            });
 
-          @Override
-          public List<Long> complete(List<Outcome> outcomes) {
-            written.addAll(outcomes);
-            return super.complete(outcomes);
-          }
-        };
-    Spindle s =
-        started(
-            builder(store)
-                .queue("default", 1)
-                .handler(
-                    "quick",
-                    String.class,
-                    (p, ctx) -> {
-                      ran.add(p + "#" + ctx.attempt());
-                      return p;
-                    }));
+    long id = w.s.submit("quick", "late");
 
-    long id = s.submit("quick", "late");
-
-    assertThat(awaitFinal(s, id).state()).isEqualTo(TaskState.SUCCEEDED);
-    assertThat(written)
-        .filteredOn(o -> o instanceof Outcome.Released)
-        .extracting(Outcome::id)
-        .containsExactly(id);
-    assertThat(ran).as("run once, as its first counted attempt").containsExactly("late#1");
+    assertThat(awaitFinal(w.s, id).state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(w.releasedIds()).containsExactly(id);
+    assertThat(w.ran).as("run once, as its first counted attempt").containsExactly("late#1");
   }
 
   @Test
