@@ -298,7 +298,7 @@ final class QueueDispatcher implements AutoCloseable {
     try {
       asked -= want;
       claimsUnderWay--;
-      Instant now = claimed.isEmpty() ? null : clock.instant();
+      Instant now = clock.instant();
       for (ClaimedTask t : claimed) {
         if (!startable(t, now)) {
           stale.add(t); // the claim took half the lease to come back: hand the task on

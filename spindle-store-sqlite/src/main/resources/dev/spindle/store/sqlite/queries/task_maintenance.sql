@@ -42,7 +42,8 @@ UPDATE spindle_task SET state = 'READY'
 
 -- Same rows as purge_finished below, in the same transaction: their dependency rows go first.
 -- Both walk the index of finished rows (spindle_task_finished) in its own order: ordering by id
--- would make the planner scan the whole table, results and all.
+-- would make the planner scan the whole table, results and all. `state <> 'DEAD'` repeats the
+-- index's condition, which SQLite must find in the query to use the index; the IN list is the rule.
 -- name: purge_finished_dependencies
 DELETE FROM spindle_task_dep
  WHERE child IN (SELECT id FROM spindle_task INDEXED BY spindle_task_finished
