@@ -1,5 +1,7 @@
 package dev.spindle.core;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -209,11 +211,26 @@ public final class SpindleBuilder {
     return spindle;
   }
 
-  /** JSON with java.time support, dates as ISO-8601 text, and no polymorphic typing. */
+  /**
+   * JSON with java.time support, dates as ISO-8601 text, and no polymorphic typing. Its buffers
+   * come from one pool shared by all threads (see {@link #sharedBufferFactory()}).
+   */
   public static ObjectMapper defaultMapper() {
-    return JsonMapper.builder()
+    return JsonMapper.builder(sharedBufferFactory())
         .addModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .build();
+  }
+
+  /**
+   * A JSON factory whose parsers and generators take their buffers from one pool shared by all
+   * threads. Jackson's default pool is per thread, and every task attempt and every submit from a
+   * virtual thread runs on a new thread, so each allocated fresh buffers of several KiB. Measured
+   * in the peers benchmark's single-submit workload on SQLite: five times less garbage in all.
+   */
+  public static JsonFactory sharedBufferFactory() {
+    return JsonFactory.builder()
+        .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
         .build();
   }
 

@@ -254,9 +254,11 @@ public final class SpindleServer implements AutoCloseable {
         PrometheusMeterRegistry registry,
         BuiltinTaskTypes builtins,
         AtomicBoolean closed) {
-      ObjectMapper json = new ObjectMapper();
+      // Each request runs on a virtual thread of its own: buffers from the shared pool.
+      JsonFactory jsonFactory = SpindleBuilder.sharedBufferFactory();
+      ObjectMapper json = new ObjectMapper(jsonFactory);
       ProblemWriter problems = new ProblemWriter(json);
-      JsonReplies replies = new JsonReplies(new JsonFactory());
+      JsonReplies replies = new JsonReplies(jsonFactory);
       Set<String> served = spindle.queueNames();
       TaskEndpoints tasks =
           new TaskEndpoints(

@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
           + " --sleep-workers; (h) --sleep-workers tasks sleeping --hold-ms, all in flight at"
           + " once; (c) one task per submit at a steady rate, half of Spindle's (a) rate on that"
           + " store unless --steady-rate says otherwise.",
-      "Each run is its own JVM (-Xmx --heap) with an unmeasured warm-up (rounds at a fifth of the"
+      "Each run is its own JVM (-Xmx --heap, never shrinking its heap) with an unmeasured warm-up (rounds at a fifth of the"
           + " size for at least 20 s);"
           + " the table shows the median of --runs runs and the ratios Spindle/peer and"
           + " Spindle/ceiling."
@@ -344,7 +344,12 @@ public final class PeersBench implements Callable<Integer> {
   private PeerResult launch(RunSpec run, Path log) throws IOException, InterruptedException {
     ObjectMapper json = new ObjectMapper();
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx" + heap));
+    // The heap is never handed back to the OS in a run: ResourceMeter's System.gc() before the
+    // measured run would otherwise shrink it to a few MiB, and the run's first half second went on
+    // growing it again, page by page (a 200 ms stall, measured: p99 of (c) on SQLite 180-280 ms
+    // with the shrink, 12-16 ms without).
+    List<String> command =
+        new ArrayList<>(List.of(javaBin, "-Xmx" + heap, "-XX:MaxHeapFreeRatio=100"));
     command.addAll(jvmArgs);
     command.addAll(
         List.of(
