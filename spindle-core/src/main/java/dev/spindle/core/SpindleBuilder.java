@@ -226,12 +226,12 @@ public final class SpindleBuilder {
    * A JSON factory whose parsers and generators take their buffers from one pool shared by all
    * threads. Jackson's default pool is per thread, and every task attempt and every submit from a
    * virtual thread runs on a new thread, so each allocated fresh buffers of several KiB. Measured
-   * in the peers benchmark's single-submit workload on SQLite: five times less garbage in all.
+   * in the peers benchmark's single-submit workload on SQLite: five times less garbage in all. The
+   * pool is bounded (Jackson's default of 100 buffer sets), so a burst of thousands of attempts at
+   * once does not leave thousands of buffer sets behind.
    */
   public static JsonFactory sharedBufferFactory() {
-    return JsonFactory.builder()
-        .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
-        .build();
+    return JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedBoundedPool()).build();
   }
 
   private static String defaultWorkerId() {

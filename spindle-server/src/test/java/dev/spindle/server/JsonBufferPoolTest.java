@@ -18,14 +18,14 @@ class JsonBufferPoolTest {
   @Test
   void spindlesDefaultMapperTakesItsBuffersFromThePoolSharedByAllThreads() {
     assertThat(SpindleBuilder.defaultMapper().getFactory()._getRecyclerPool())
-        .isSameAs(JsonRecyclerPools.sharedConcurrentDequePool());
+        .isSameAs(JsonRecyclerPools.sharedBoundedPool());
     assertThat(SpindleBuilder.sharedBufferFactory()._getRecyclerPool())
-        .isSameAs(JsonRecyclerPools.sharedConcurrentDequePool());
+        .isSameAs(JsonRecyclerPools.sharedBoundedPool());
   }
 
   @Test
   void aBufferReleasedOnOneVirtualThreadIsReusedOnTheNext() throws Exception {
-    var pool = JsonRecyclerPools.sharedConcurrentDequePool();
+    var pool = JsonRecyclerPools.sharedBoundedPool();
     var json = SpindleBuilder.defaultMapper();
     for (int i = 0; i < 2; i++) {
       Thread.ofVirtual().start(() -> writeQuietly(json)).join();

@@ -39,7 +39,7 @@ public final class JsonBodyReader {
     JsonFactory factory =
         JsonFactory.builder()
             // Each request runs on a virtual thread of its own: buffers from a shared pool.
-            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+            .recyclerPool(JsonRecyclerPools.sharedBoundedPool())
             .streamReadConstraints(
                 StreamReadConstraints.builder()
                     .maxNestingDepth(limits.maxJsonDepth())
