@@ -41,8 +41,8 @@ import picocli.CommandLine.Spec;
           + " --sleep-workers; (h) --sleep-workers tasks sleeping --hold-ms, all in flight at"
           + " once; (c) one task per submit at a steady rate, half of Spindle's (a) rate on that"
           + " store unless --steady-rate says otherwise.",
-      "Each run is its own JVM (-Xmx --heap, never shrinking its heap) with an unmeasured warm-up (rounds at a fifth of the"
-          + " size for at least 20 s);"
+      "Each run is its own JVM (-Xmx --heap, never shrinking its heap) with an unmeasured warm-up"
+          + " (rounds at a fifth of the size for at least 20 s);"
           + " the table shows the median of --runs runs and the ratios Spindle/peer and"
           + " Spindle/ceiling."
     })
