@@ -6,12 +6,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.spindle.core.SpindleBuilder;
 import dev.spindle.server.ServerLimits;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
@@ -37,9 +37,9 @@ public final class JsonBodyReader {
   public JsonBodyReader(ServerLimits limits) {
     this.limits = limits;
     JsonFactory factory =
-        JsonFactory.builder()
-            // Each request runs on a virtual thread of its own: buffers from a shared pool.
-            .recyclerPool(JsonRecyclerPools.sharedBoundedPool())
+        // Spindle's factory, for its shared buffer pool (each request has a virtual thread).
+        SpindleBuilder.sharedBufferFactory()
+            .rebuild()
             .streamReadConstraints(
                 StreamReadConstraints.builder()
                     .maxNestingDepth(limits.maxJsonDepth())
