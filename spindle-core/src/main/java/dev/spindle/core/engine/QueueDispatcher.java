@@ -44,8 +44,11 @@ final class QueueDispatcher implements AutoCloseable {
   /** Claims of this queue that may be under way at once. */
   static final int CLAIMS_IN_FLIGHT = 3;
 
-  /** The most tasks claimed ahead per slot. */
-  static final int MAX_AHEAD_PER_SLOT = 4;
+  /**
+   * The most tasks claimed ahead per slot. At 4, 20,000 no-op tasks on SQLite took 137 claims and
+   * 145 commits; at 16, 45 and 46, and the run was 10-20 % faster (each commit syncs the disk).
+   */
+  static final int MAX_AHEAD_PER_SLOT = 16;
 
   private final String queue;
   private final int concurrency;

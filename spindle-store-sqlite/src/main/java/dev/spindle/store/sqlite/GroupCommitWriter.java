@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>Why: SQLite allows one writer at a time and a durable commit costs an fsync. Many callers
  * contending for the write lock would spin on SQLITE_BUSY; queued behind one thread they instead
  * share one fsync per drain. A failing op (an idempotency conflict) rolls back alone: the group is
- * then run again with each op under its own SAVEPOINT. Callers are answered only after COMMIT, so a
- * returned call is durable.
+ * then run again with each op under its own SAVEPOINT. Callers are answered only after COMMIT, and
+ * with a {@link WalSyncer} only once the commit is synced to disk, so a returned call is durable.
  */
 final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -34,6 +34,7 @@ final class GroupCommitWriter implements AutoCloseable {
   private final WriterSession session;
   private final Path dbFile;
   private final int maxOpsPerCommit;
+  private final WalSyncer syncer;
   private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
   private final ReentrantLock lifecycle = new ReentrantLock();
   private final Pending<Void> stop = new Pending<>("stop", s -> null);
@@ -41,17 +42,25 @@ final class GroupCommitWriter implements AutoCloseable {
   private final List<Consumer<String>> dueListeners = new CopyOnWriteArrayList<>();
   private final Thread thread;
   private volatile boolean walRestartRequested;
+  private boolean handedOver;
   private boolean closed;
 
-  private GroupCommitWriter(WriterSession session, Path dbFile, int maxOpsPerCommit) {
+  private GroupCommitWriter(
+      WriterSession session, Path dbFile, int maxOpsPerCommit, WalSyncer syncer) {
     this.session = session;
     this.dbFile = dbFile;
     this.maxOpsPerCommit = maxOpsPerCommit;
+    this.syncer = syncer;
     this.thread = Thread.ofPlatform().name("spindle-sqlite-writer").daemon().unstarted(this::run);
   }
 
-  static GroupCommitWriter start(WriterSession session, Path dbFile, int maxOpsPerCommit) {
-    GroupCommitWriter writer = new GroupCommitWriter(session, dbFile, maxOpsPerCommit);
+  /**
+   * Starts the writer thread. With a {@code syncer}, callers are answered once it synced their
+   * commit (the connection then commits without syncing); without one, right after COMMIT.
+   */
+  static GroupCommitWriter start(
+      WriterSession session, Path dbFile, int maxOpsPerCommit, WalSyncer syncer) {
+    GroupCommitWriter writer = new GroupCommitWriter(session, dbFile, maxOpsPerCommit, syncer);
     writer.thread.start();
     return writer;
   }
@@ -113,14 +122,21 @@ final class GroupCommitWriter implements AutoCloseable {
     try {
       while (!stopping) {
         batch.add(takeUninterruptibly());
+        if (syncer != null) {
+          syncer.awaitTurn();
+        }
         queue.drainTo(batch, maxOpsPerCommit - 1);
         // Nothing is queued after stop, so stop can only be the last op of a drain.
         if (batch.getLast() == stop) {
           batch.removeLast();
           stopping = true;
         }
+        handedOver = false;
         if (!batch.isEmpty()) {
           runGroup(batch);
+        }
+        if (syncer != null && !handedOver) {
+          syncer.skipTurn();
         }
         batch.clear();
         if (walRestartRequested) {
@@ -128,6 +144,9 @@ final class GroupCommitWriter implements AutoCloseable {
         }
       }
     } finally {
+      if (syncer != null) {
+        syncer.close();
+      }
       session.close();
     }
   }
@@ -224,9 +243,16 @@ final class GroupCommitWriter implements AutoCloseable {
     }
     session.countersCommitted();
     commits.incrementAndGet();
+    // Claims that these wake-ups lead to commit later, so they are answered after a later sync.
     announceDue(session.takeDueQueues());
-    for (Pending<?> pending : batch) {
-      pending.finish();
+    if (syncer == null) {
+      batch.forEach(Pending::finish);
+    } else {
+      List<Pending<?>> committed = List.copyOf(batch);
+      handedOver = true;
+      syncer.answerWhenDurable(
+          () -> committed.forEach(Pending::finish),
+          cause -> committed.forEach(pending -> pending.failNotDurable(dbFile, cause)));
     }
     return true;
   }
@@ -359,6 +385,23 @@ final class GroupCommitWriter implements AutoCloseable {
       } else {
         future.complete(result);
       }
+    }
+
+    /**
+     * Fails the op after its commit could not be synced: the write is in the database, but a power
+     * loss may undo it.
+     */
+    void failNotDurable(Path dbFile, Exception cause) {
+      future.completeExceptionally(
+          new StoreException(
+              "could not "
+                  + what
+                  + " durably in SQLite store "
+                  + dbFile
+                  + ": the transaction committed, but syncing it to disk failed ("
+                  + cause.getMessage()
+                  + "), so a power loss may undo it; check the disk",
+              cause));
     }
 
     T join() {

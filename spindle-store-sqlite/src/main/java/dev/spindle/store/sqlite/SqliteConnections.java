@@ -14,7 +14,10 @@ final class SqliteConnections {
   static Connection openWriter(Path dbFile, SqliteStoreOptions options) {
     SQLiteConfig config = baseConfig(options);
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(synchronous(options));
+    // NORMAL whatever the durability: SQLite then syncs the WAL only around checkpoints, which
+    // keeps the file consistent; with Durability.FULL the WalSyncer syncs every commit before its
+    // callers are answered, off this connection's thread.
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     config.setTempStore(SQLiteConfig.TempStore.MEMORY);
     // 16 MiB of page cache keeps the hot indexes of the task table in memory.
     config.setCacheSize(-16_384);
@@ -47,8 +50,8 @@ final class SqliteConnections {
 
   /**
    * The connection that copies the WAL back into the database file. It writes no rows, but a
-   * checkpoint writes the file, so it is not read-only; it syncs like the writer, so a checkpoint
-   * never makes a committed write less durable.
+   * checkpoint writes the file, so it is not read-only; with Durability.FULL it syncs the WAL
+   * before copying from it, so a checkpoint never copies a commit that is not yet on disk.
    */
   static Connection openCheckpointer(Path dbFile, SqliteStoreOptions options) {
     SQLiteConfig config = baseConfig(options);

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The embedded default store: one SQLite file in WAL mode, used by one process.
@@ -67,6 +68,12 @@ public final class SqliteTaskStore implements TaskStore {
    * @throws StoreLockedException if another process or store instance has the file open
    */
   public static SqliteTaskStore open(Path dbFile, SqliteStoreOptions options) {
+    return open(dbFile, options, WalSyncer::walFile);
+  }
+
+  /** Opens the store with the given sync of the WAL file, for tests that hold or fail the sync. */
+  static SqliteTaskStore open(
+      Path dbFile, SqliteStoreOptions options, Function<Path, WalSyncer.Sync> walSync) {
     Path db = dbFile.toAbsolutePath().normalize();
     createParentDirectories(db);
     StoreFileLock lock = StoreFileLock.acquire(db);
@@ -79,7 +86,12 @@ public final class SqliteTaskStore implements TaskStore {
       WriterSession session = startSession(connection, db);
       readers = SqliteReaders.open(db, options);
       checkpointConnection = SqliteConnections.openCheckpointer(db, options);
-      GroupCommitWriter writer = GroupCommitWriter.start(session, db, options.maxOpsPerCommit());
+      WalSyncer syncer =
+          options.durability() == SqliteStoreOptions.Durability.FULL
+              ? WalSyncer.start(walSync.apply(db), db)
+              : null;
+      GroupCommitWriter writer =
+          GroupCommitWriter.start(session, db, options.maxOpsPerCommit(), syncer);
       WalCheckpointer checkpointer =
           WalCheckpointer.start(checkpointConnection, writer, db, options.checkpointInterval());
       return new SqliteTaskStore(db, lock, writer, readers, checkpointer);

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * writer's next transaction then starts the WAL over. That short catch-up is the only checkpoint
  * work left on the writer thread.
  *
- * <p>Durability is SQLite's: a commit is synced into the WAL before the caller is answered, and a
- * checkpoint syncs the database file before the WAL frames it copied may be overwritten.
+ * <p>Durability: a commit is synced into the WAL before the caller is answered (by {@link
+ * WalSyncer}), and a checkpoint syncs the WAL before it copies frames and the database file before
+ * the WAL frames it copied may be overwritten.
  */
 final class WalCheckpointer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
