@@ -18,13 +18,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why: with {@code synchronous=FULL} SQLite syncs the WAL inside COMMIT, and the writer thread
  * waits for the disk before it starts the next group: about a millisecond per commit on the
- * benchmark machine, a quarter of the writer's time in the bulk benchmark. Instead the writer
- * commits with {@code synchronous=NORMAL}, where SQLite writes the WAL frames without syncing them
- * (it still syncs around checkpoints, which keeps the file consistent after any crash), and hands
- * the committed group here. This thread syncs the WAL file once for every group handed over
- * meanwhile and only then answers their callers, while the writer already runs the next group. A
- * call that returned is as durable as with {@code FULL}: its commit was in the WAL when the sync
- * began.
+ * benchmark machine, a quarter to a third of the writer's time in the bulk benchmark. Instead the
+ * writer commits with {@code synchronous=NORMAL}, where SQLite writes the WAL frames without
+ * syncing them (it still syncs around checkpoints, which keeps the file consistent after any
+ * crash), and hands the committed group here. This thread syncs the WAL file once for every group
+ * handed over meanwhile and only then answers their callers, while the writer already runs the next
+ * group. A call that returned is as durable as with {@code FULL}: its commit was in the WAL when
+ * the sync began.
  *
  * <p>What a reader may see earlier: the read-only connections see a commit as soon as SQLite wrote
  * it, up to one sync before it is on disk, so a read may show a state that a power loss at that

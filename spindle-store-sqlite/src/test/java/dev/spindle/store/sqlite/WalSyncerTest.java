@@ -53,12 +53,7 @@ class WalSyncerTest {
 
   @Test
   void aWriteIsAnsweredOnlyOnceItsCommitIsSynced() throws Exception {
-    sync.hold();
-    long commitsBefore = writer.commits();
-
-    CompletableFuture<List<Enqueued>> call = enqueueAsync("1");
-    awaitCommits(commitsBefore + 1);
-    sync.awaitHeld(1);
+    CompletableFuture<List<Enqueued>> call = enqueueIntoHeldSync("1");
 
     assertThat(call).as("answered before the sync").isNotDone();
     sync.open();
@@ -67,12 +62,9 @@ class WalSyncerTest {
 
   @Test
   void whileASyncIsHeldTheWriterCommitsOneGroupAheadAndGathersTheRest() throws Exception {
-    sync.hold();
     long commitsBefore = writer.commits();
     List<CompletableFuture<List<Enqueued>>> calls = new ArrayList<>();
-    calls.add(enqueueAsync("1"));
-    awaitCommits(commitsBefore + 1);
-    sync.awaitHeld(1);
+    calls.add(enqueueIntoHeldSync("1"));
     // The first sync is held: the writer commits the next group, then waits for its turn.
     calls.add(enqueueAsync("2"));
     awaitCommits(commitsBefore + 2);
@@ -109,11 +101,7 @@ class WalSyncerTest {
 
   @Test
   void closeSyncsAndAnswersWhatWasCommitted() throws Exception {
-    sync.hold();
-    long commitsBefore = writer.commits();
-    CompletableFuture<List<Enqueued>> call = enqueueAsync("1");
-    awaitCommits(commitsBefore + 1);
-    sync.awaitHeld(1);
+    CompletableFuture<List<Enqueued>> call = enqueueIntoHeldSync("1");
 
     CompletableFuture<Void> closing = CompletableFuture.runAsync(store::close);
     assertThat(call).isNotDone();
@@ -122,6 +110,17 @@ class WalSyncerTest {
     closing.get();
     assertThat(call.get()).singleElement().matches(Enqueued::created);
     assertThat(sync.closed).isTrue();
+  }
+
+  /** Holds the sync shut, then enqueues one task and waits until its commit reached the sync. */
+  private CompletableFuture<List<Enqueued>> enqueueIntoHeldSync(String payload)
+      throws InterruptedException {
+    sync.hold();
+    long commitsBefore = writer.commits();
+    CompletableFuture<List<Enqueued>> call = enqueueAsync(payload);
+    awaitCommits(commitsBefore + 1);
+    sync.awaitHeld(1);
+    return call;
   }
 
   private CompletableFuture<List<Enqueued>> enqueueAsync(String payload) {
