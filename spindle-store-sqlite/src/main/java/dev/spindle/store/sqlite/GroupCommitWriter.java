@@ -42,7 +42,6 @@ final class GroupCommitWriter implements AutoCloseable {
   private final List<Consumer<String>> dueListeners = new CopyOnWriteArrayList<>();
   private final Thread thread;
   private volatile boolean walRestartRequested;
-  private boolean handedOver;
   private boolean closed;
 
   private GroupCommitWriter(
@@ -121,7 +120,7 @@ final class GroupCommitWriter implements AutoCloseable {
     boolean stopping = false;
     try {
       while (!stopping) {
-        batch.add(takeUninterruptibly());
+        batch.add(takeUninterruptibly(queue));
         if (syncer != null) {
           syncer.awaitTurn();
         }
@@ -131,11 +130,12 @@ final class GroupCommitWriter implements AutoCloseable {
           batch.removeLast();
           stopping = true;
         }
-        handedOver = false;
+        long committedBefore = commits.get();
         if (!batch.isEmpty()) {
           runGroup(batch);
         }
-        if (syncer != null && !handedOver) {
+        // A group is handed to the syncer exactly when it committed.
+        if (syncer != null && commits.get() == committedBefore) {
           syncer.skipTurn();
         }
         batch.clear();
@@ -176,12 +176,16 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  private Pending<?> takeUninterruptibly() {
+  /**
+   * Takes the next element, ignoring interrupts: the writer and the syncer end only through their
+   * close(), once everything queued before it has been answered.
+   */
+  static <T> T takeUninterruptibly(BlockingQueue<T> queue) {
     while (true) {
       try {
         return queue.take();
       } catch (InterruptedException e) {
-        // Only close() ends the writer, after every queued op has been answered.
+        // See above: only close() ends the thread.
       }
     }
   }
@@ -249,7 +253,6 @@ final class GroupCommitWriter implements AutoCloseable {
       batch.forEach(Pending::finish);
     } else {
       List<Pending<?>> committed = List.copyOf(batch);
-      handedOver = true;
       syncer.answerWhenDurable(
           () -> committed.forEach(Pending::finish),
           cause -> committed.forEach(pending -> pending.failNotDurable(dbFile, cause)));

@@ -122,7 +122,7 @@ final class WalSyncer implements AutoCloseable {
     List<Committed> groups = new ArrayList<>();
     boolean stopping = false;
     while (!stopping) {
-      groups.add(takeUninterruptibly());
+      groups.add(GroupCommitWriter.takeUninterruptibly(queue));
       queue.drainTo(groups);
       stopping = groups.removeIf(group -> group == STOP);
       if (!groups.isEmpty()) {
@@ -138,16 +138,22 @@ final class WalSyncer implements AutoCloseable {
   }
 
   private void syncAndAnswer(List<Committed> groups) {
+    Exception failure = syncOrFailure();
+    for (Committed group : groups) {
+      answer(failure == null ? group.answer : () -> group.fail.accept(failure));
+    }
+    turns.release(groups.size());
+  }
+
+  /** Syncs the WAL; returns why it failed, or null. */
+  private Exception syncOrFailure() {
     try {
       sync.sync();
+      return null;
     } catch (IOException | RuntimeException e) {
       log.error("SQLite store {}: syncing the WAL to disk failed", dbFile, e);
-      groups.forEach(group -> answer(() -> group.fail.accept(e)));
-      turns.release(groups.size());
-      return;
+      return e;
     }
-    groups.forEach(group -> answer(group.answer));
-    turns.release(groups.size());
   }
 
   /** Runs an answer; one that throws must not stop the answers after it, nor the writer's turns. */
@@ -156,16 +162,6 @@ final class WalSyncer implements AutoCloseable {
       answer.run();
     } catch (RuntimeException e) {
       log.error("SQLite store {}: answering a committed write failed", dbFile, e);
-    }
-  }
-
-  private Committed takeUninterruptibly() {
-    while (true) {
-      try {
-        return queue.take();
-      } catch (InterruptedException e) {
-        // Only close() ends the syncer, after every group handed over has been answered.
-      }
     }
   }
 
