@@ -910,9 +910,11 @@ public abstract class EngineContract {
       assertThat(awaitFinal(w.s, id).state()).isEqualTo(TaskState.SUCCEEDED);
     }
     assertThat(w.releasedIds()).containsExactlyInAnyOrderElementsOf(w.quick);
+    // The given-back tasks are claimed again while they turn READY, possibly by two claims under
+    // way at once, which may land in either order: so each ran once, in no promised order.
     assertThat(w.ran)
         .as("each ran once, as its first counted attempt")
-        .containsExactly("warm-up#1", "q1#1", "q2#1", "q3#1");
+        .containsExactlyInAnyOrder("warm-up#1", "q1#1", "q2#1", "q3#1");
   }
 
   @Test
