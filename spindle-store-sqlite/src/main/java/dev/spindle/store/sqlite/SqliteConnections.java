@@ -23,6 +23,10 @@ final class SqliteConnections {
     config.setCacheSize(-16_384);
     // Bounds the WAL file left behind after a burst, when the WAL restarts.
     config.setJournalSizeLimit(64 * 1024 * 1024);
+    // Ids come from the writer's own counter; left on, the driver would prepare and run a
+    // `SELECT last_insert_rowid()` after every single-row INSERT (the counters' upsert, twice per
+    // commit).
+    config.setGetGeneratedKeys(false);
     Connection connection = open(dbFile, config, "writer");
     try (Statement st = connection.createStatement()) {
       // The writer never checkpoints on its own: a checkpoint inside a commit (SQLite's default,

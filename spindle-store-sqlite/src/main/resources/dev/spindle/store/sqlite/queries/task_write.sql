@@ -23,6 +23,7 @@ SELECT count(*) FROM spindle_task
 -- name: find_by_idempotency_key
 SELECT id, fingerprint FROM spindle_task WHERE idempotency_key = ?1
 
+-- The queue is the one asked for. ClaimWrite reads the returned columns by position.
 -- name: claim
 UPDATE spindle_task
    SET state = 'RUNNING', attempts = attempts + 1, lease_owner = ?1, lease_token = ?2,
@@ -32,8 +33,8 @@ UPDATE spindle_task
                  AND (deadline IS NULL OR deadline >= ?4)
                ORDER BY priority DESC, run_at, id
                LIMIT (?6 + 0))
-RETURNING id, type, queue, payload, priority, attempts, max_attempts, created_at, run_at,
-          deadline, timeout_ms
+RETURNING id, type, payload, priority, attempts, max_attempts, created_at, run_at, deadline,
+          timeout_ms
 
 -- name: complete_succeeded
 UPDATE spindle_task
