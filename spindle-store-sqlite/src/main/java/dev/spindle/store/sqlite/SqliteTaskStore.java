@@ -80,30 +80,40 @@ public final class SqliteTaskStore implements TaskStore {
     Connection connection = null;
     Connection checkpointConnection = null;
     SqliteReaders readers = null;
+    WalSyncer syncer = null;
+    GroupCommitWriter writer = null;
     try {
       connection = SqliteConnections.openWriter(db, options);
       SqliteMigrator.migrate(connection, db);
       WriterSession session = startSession(connection, db);
       readers = SqliteReaders.open(db, options);
       checkpointConnection = SqliteConnections.openCheckpointer(db, options);
-      WalSyncer syncer =
+      syncer =
           options.durability() == SqliteStoreOptions.Durability.FULL
               ? WalSyncer.start(walSync.apply(db), db)
               : null;
-      GroupCommitWriter writer =
-          GroupCommitWriter.start(session, db, options.maxOpsPerCommit(), syncer);
+      writer = GroupCommitWriter.start(session, db, options.maxOpsPerCommit(), syncer);
       WalCheckpointer checkpointer =
           WalCheckpointer.start(checkpointConnection, writer, db, options.checkpointInterval());
       return new SqliteTaskStore(db, lock, writer, readers, checkpointer);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Threads already started are stopped: one that could not start (no memory for a thread)
+      // must not leave the others idling on a store that never opened.
+      if (writer != null) {
+        writer.close(); // also stops the syncer and closes the writer connection
+      } else {
+        if (syncer != null) {
+          syncer.close();
+        }
+        if (connection != null) {
+          SqliteConnections.closeQuietly(connection);
+        }
+      }
       if (readers != null) {
         readers.close();
       }
       if (checkpointConnection != null) {
         SqliteConnections.closeQuietly(checkpointConnection);
-      }
-      if (connection != null) {
-        SqliteConnections.closeQuietly(connection);
       }
       lock.close();
       throw e;
