@@ -8,10 +8,10 @@ import dev.spindle.core.store.TaskStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * so the store shows it RUNNING; it is started only while at least half its lease is left and its
  * deadline has not passed, and otherwise given back (RELEASED: READY again, the attempt uncounted).
  * The same holds for a task started straight from its claim, in case the claim was slow to return.
+ * Held tasks start in claim order (priority, then due time, then id) whichever claim brought them,
+ * so a task of higher priority submitted while others wait in the buffer starts before them.
  * Pausing and closing give back every buffered task; cancelling a buffered task cancels it without
  * running it.
  */
@@ -65,7 +67,9 @@ final class QueueDispatcher implements AutoCloseable {
   private final Condition changed = lock.newCondition();
 
   // Guarded by lock.
-  private final ArrayDeque<ClaimedTask> buffer = new ArrayDeque<>();
+  // Claim order across claims: a task of higher priority claimed later starts before those
+  // claimed ahead of it.
+  private final PriorityQueue<ClaimedTask> buffer = new PriorityQueue<>(ClaimedTask.CLAIM_ORDER);
   private int running;
   private int asked; // tasks asked for by the claims under way
   private int claimsUnderWay;
@@ -303,14 +307,19 @@ final class QueueDispatcher implements AutoCloseable {
       claimsUnderWay--;
       Instant now = clock.instant();
       for (ClaimedTask t : claimed) {
-        if (!startable(t, now)) {
-          stale.add(t); // the claim took half the lease to come back: hand the task on
-        } else if (running < concurrency && !paused && !stopping) {
-          running++;
-          start.add(t);
-        } else {
+        if (startable(t, now)) {
           buffer.add(t);
+        } else {
+          stale.add(t); // the claim took half the lease to come back: hand the task on
         }
+      }
+      while (running < concurrency && !paused && !stopping) {
+        ClaimedTask next = pollStartable(now, stale);
+        if (next == null) {
+          break;
+        }
+        running++;
+        start.add(next);
       }
       if (claimed.size() < want) {
         if (alone) {
@@ -337,35 +346,39 @@ final class QueueDispatcher implements AutoCloseable {
   /** Runs on the finished task's thread: frees its slot and starts the next buffered task. */
   private void finished(long nanos) {
     ClaimedTask next = null;
-    List<ClaimedTask> stale = null;
+    List<ClaimedTask> stale = new ArrayList<>(0);
     lock.lock();
     try {
       running--;
       handlerNanos = handlerNanos < 0 ? nanos : handlerNanos + (nanos - handlerNanos) / 8;
       if (!buffer.isEmpty() && !paused && !stopping) {
-        Instant now = clock.instant();
-        for (ClaimedTask t = buffer.poll(); t != null; t = buffer.poll()) {
-          if (startable(t, now)) {
-            next = t;
-            running++;
-            break;
-          }
-          if (stale == null) {
-            stale = new ArrayList<>();
-          }
-          stale.add(t);
+        next = pollStartable(clock.instant(), stale);
+        if (next != null) {
+          running++;
         }
       }
       signalIfUseful();
     } finally {
       lock.unlock();
     }
-    if (stale != null) {
-      giveBack(stale);
-    }
+    giveBack(stale);
     if (next != null) {
       launch(next);
     }
+  }
+
+  /**
+   * Under the lock: takes the first buffered task in claim order that may still start, adding the
+   * ones passed over on the way to {@code stale}; null when none is left.
+   */
+  private ClaimedTask pollStartable(Instant now, List<ClaimedTask> stale) {
+    for (ClaimedTask t = buffer.poll(); t != null; t = buffer.poll()) {
+      if (startable(t, now)) {
+        return t;
+      }
+      stale.add(t);
+    }
+    return null;
   }
 
   /**

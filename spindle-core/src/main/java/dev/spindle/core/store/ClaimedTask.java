@@ -2,6 +2,7 @@ package dev.spindle.core.store;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Optional;
 
 /**
@@ -24,4 +25,14 @@ public record ClaimedTask(
     Instant createdAt,
     Instant runAt,
     Optional<Instant> deadline,
-    Duration timeout) {}
+    Duration timeout) {
+  /**
+   * The order in which due tasks are claimed and started: higher priority first, then the one due
+   * longest, then the older id.
+   */
+  public static final Comparator<ClaimedTask> CLAIM_ORDER =
+      Comparator.comparingInt(ClaimedTask::priority)
+          .reversed()
+          .thenComparing(ClaimedTask::runAt)
+          .thenComparingLong(ClaimedTask::id);
+}

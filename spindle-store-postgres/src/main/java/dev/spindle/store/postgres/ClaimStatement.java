@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -16,12 +15,6 @@ import java.util.List;
  * or others, skip each other's rows instead of waiting for them.
  */
 final class ClaimStatement {
-  private static final Comparator<ClaimedTask> CLAIM_ORDER =
-      Comparator.comparingInt(ClaimedTask::priority)
-          .reversed()
-          .thenComparing(ClaimedTask::runAt)
-          .thenComparingLong(ClaimedTask::id);
-
   private final NamedSql sql;
   private final int maxBatch;
 
@@ -46,7 +39,7 @@ final class ClaimStatement {
       }
     }
     // RETURNING yields rows in storage order, not in the order the subquery chose them.
-    claimed.sort(CLAIM_ORDER);
+    claimed.sort(ClaimedTask.CLAIM_ORDER);
     return claimed;
   }
 }

@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,12 +22,6 @@ import java.util.Optional;
  * started_at} of the attempt that finished.
  */
 final class ClaimWrite implements WriteOp<List<ClaimedTask>> {
-  private static final Comparator<ClaimedTask> CLAIM_ORDER =
-      Comparator.comparingInt(ClaimedTask::priority)
-          .reversed()
-          .thenComparing(ClaimedTask::runAt)
-          .thenComparingLong(ClaimedTask::id);
-
   private final ClaimRequest request;
 
   ClaimWrite(ClaimRequest request) {
@@ -56,7 +49,7 @@ final class ClaimWrite implements WriteOp<List<ClaimedTask>> {
       session.returnUnusedLeaseToken(token);
     }
     // RETURNING yields rows in storage order, not in the order the subquery chose them.
-    claimed.sort(CLAIM_ORDER);
+    claimed.sort(ClaimedTask.CLAIM_ORDER);
     return claimed;
   }
 

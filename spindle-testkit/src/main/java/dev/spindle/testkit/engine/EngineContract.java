@@ -867,6 +867,26 @@ public abstract class EngineContract {
   }
 
   @Test
+  void taskOfHigherPriorityClaimedAfterOthersWereClaimedAheadStartsBeforeThem() throws Exception {
+    ClaimAhead w = new ClaimAhead();
+    w.claimAheadBehindABlockedSlot();
+    long urgent = w.s.submit(TaskRequest.of("quick", "urgent").withPriority(5));
+    events.await(
+        "the urgent task claimed ahead too",
+        () -> w.s.get(urgent).orElseThrow().state() == TaskState.RUNNING);
+    assertThat(w.ran).containsExactly("warm-up#1");
+
+    w.unblock.countDown();
+    for (long id : w.quick) {
+      assertThat(awaitFinal(w.s, id).state()).isEqualTo(TaskState.SUCCEEDED);
+    }
+    assertThat(awaitFinal(w.s, urgent).state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(w.ran)
+        .as("held tasks start in claim order, whichever claim brought them")
+        .containsExactly("warm-up#1", "urgent#1", "q1#1", "q2#1", "q3#1");
+  }
+
+  @Test
   void pausingGivesTasksClaimedAheadBackUncounted() throws Exception {
     ClaimAhead w = new ClaimAhead();
     w.claimAheadBehindABlockedSlot();
