@@ -36,9 +36,8 @@ import org.slf4j.LoggerFactory;
  * deadline has not passed, and otherwise given back (RELEASED: READY again, the attempt uncounted).
  * The same holds for a task started straight from its claim, in case the claim was slow to return.
  * Held tasks start in claim order (priority, then due time, then id) whichever claim brought them,
- * so a task of higher priority submitted while others wait in the buffer starts before them.
- * Pausing and closing give back every buffered task; cancelling a buffered task cancels it without
- * running it.
+ * so a task of higher priority claimed later starts before the ones held. Pausing and closing give
+ * back every buffered task; cancelling a buffered task cancels it without running it.
  */
 final class QueueDispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueueDispatcher.class);
