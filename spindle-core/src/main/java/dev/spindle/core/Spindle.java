@@ -308,6 +308,14 @@ public final class Spindle implements AutoCloseable {
   }
 
   /**
+   * Tasks this instance claimed ahead and holds, not started yet, by queue. They are leased, so the
+   * store shows them RUNNING; they start in claim order as slots free up.
+   */
+  public Map<String, Integer> held() {
+    return engine.held();
+  }
+
+  /**
    * Waits until the task reaches a final state (SUCCEEDED, DEAD, CANCELLED, EXPIRED).
    *
    * @throws TimeoutException if it has not by then

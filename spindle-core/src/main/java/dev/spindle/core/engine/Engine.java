@@ -145,6 +145,13 @@ public final class Engine {
     return out;
   }
 
+  /** Tasks claimed ahead that this instance holds, not started yet, by queue. */
+  public Map<String, Integer> held() {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    dispatchers.forEach((q, d) -> out.put(q, d.held()));
+    return out;
+  }
+
   public int running() {
     return active.size();
   }

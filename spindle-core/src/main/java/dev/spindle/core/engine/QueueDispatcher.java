@@ -171,6 +171,16 @@ final class QueueDispatcher implements AutoCloseable {
     }
   }
 
+  /** Tasks claimed ahead and held in the buffer, not started yet. */
+  int held() {
+    lock.lock();
+    try {
+      return buffer.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Cancels the task if it waits in this dispatcher's buffer; false if it is not there. */
   boolean cancelBuffered(long taskId) {
     ClaimedTask found = null;

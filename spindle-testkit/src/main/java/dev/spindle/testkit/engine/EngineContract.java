@@ -840,6 +840,8 @@ public abstract class EngineContract {
         quick.add(s.submit("quick", name));
       }
       events.await("three tasks claimed ahead", () -> allQuickIn(TaskState.RUNNING));
+      // RUNNING in the store is the claim's commit; the dispatcher holds them once it lands.
+      events.await("three tasks held", () -> s.held().get("default") == 3);
       assertThat(s.busy()).as("tasks claimed ahead are not running").containsEntry("default", 1);
     }
 
@@ -871,9 +873,8 @@ public abstract class EngineContract {
     ClaimAhead w = new ClaimAhead();
     w.claimAheadBehindABlockedSlot();
     long urgent = w.s.submit(TaskRequest.of("quick", "urgent").withPriority(5));
-    events.await(
-        "the urgent task claimed ahead too",
-        () -> w.s.get(urgent).orElseThrow().state() == TaskState.RUNNING);
+    events.await("the urgent task held too", () -> w.s.held().get("default") == 4);
+    assertThat(w.s.get(urgent).orElseThrow().state()).isEqualTo(TaskState.RUNNING);
     assertThat(w.ran).containsExactly("warm-up#1");
 
     w.unblock.countDown();
