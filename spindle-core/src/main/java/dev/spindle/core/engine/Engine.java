@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,15 +141,17 @@ public final class Engine {
 
   /** Attempts this instance is running, by queue. */
   public Map<String, Integer> busy() {
-    Map<String, Integer> out = new LinkedHashMap<>();
-    dispatchers.forEach((q, d) -> out.put(q, d.busy()));
-    return out;
+    return perQueue(QueueDispatcher::busy);
   }
 
   /** Tasks claimed ahead that this instance holds, not started yet, by queue. */
   public Map<String, Integer> held() {
+    return perQueue(QueueDispatcher::held);
+  }
+
+  private Map<String, Integer> perQueue(ToIntFunction<QueueDispatcher> count) {
     Map<String, Integer> out = new LinkedHashMap<>();
-    dispatchers.forEach((q, d) -> out.put(q, d.held()));
+    dispatchers.forEach((q, d) -> out.put(q, count.applyAsInt(d)));
     return out;
   }
 

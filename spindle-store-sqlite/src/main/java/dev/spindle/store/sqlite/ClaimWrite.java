@@ -6,10 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Leases due READY tasks of one queue to a worker. Tasks past their deadline are skipped and left
@@ -58,9 +56,6 @@ final class ClaimWrite implements WriteOp<List<ClaimedTask>> {
    * writer thread a hash lookup per column and row (about 1 % of its time in bulk runs).
    */
   private ClaimedTask claimedTask(ResultSet rs, long token) throws SQLException {
-    long deadline = rs.getLong(9);
-    Optional<Instant> deadlineAt =
-        rs.wasNull() ? Optional.empty() : Optional.of(TaskRows.instant(deadline));
     return new ClaimedTask(
         rs.getLong(1),
         rs.getString(2),
@@ -73,7 +68,7 @@ final class ClaimWrite implements WriteOp<List<ClaimedTask>> {
         request.leaseUntil(),
         TaskRows.instant(rs.getLong(7)),
         TaskRows.instant(rs.getLong(8)),
-        deadlineAt,
+        TaskRows.optionalInstant(rs, 9),
         Duration.ofMillis(rs.getLong(10)));
   }
 }

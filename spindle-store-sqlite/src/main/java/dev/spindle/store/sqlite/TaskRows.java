@@ -46,6 +46,11 @@ final class TaskRows {
     return rs.wasNull() ? Optional.empty() : Optional.of(instant(value));
   }
 
+  static Optional<Instant> optionalInstant(ResultSet rs, int column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? Optional.empty() : Optional.of(instant(value));
+  }
+
   static Optional<String> optionalString(ResultSet rs, String column) throws SQLException {
     return Optional.ofNullable(rs.getString(column));
   }
