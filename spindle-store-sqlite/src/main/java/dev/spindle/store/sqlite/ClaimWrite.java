@@ -33,14 +33,18 @@ final class ClaimWrite implements WriteOp<List<ClaimedTask>> {
     PreparedStatement claim = session.statement("claim");
     claim.setString(1, request.workerId());
     claim.setLong(2, token);
-    claim.setLong(3, TaskRows.millis(request.leaseUntil()));
+    long leaseUntil = TaskRows.millis(request.leaseUntil());
+    claim.setLong(3, leaseUntil);
     claim.setLong(4, now);
     claim.setString(5, request.queue());
     claim.setInt(6, request.max());
     List<ClaimedTask> claimed = new ArrayList<>(Math.min(request.max(), 256));
+    LeaseTable leases = session.leases();
     try (ResultSet rs = claim.executeQuery()) {
       while (rs.next()) {
-        claimed.add(claimedTask(rs, token));
+        ClaimedTask task = claimedTask(rs, token);
+        claimed.add(task);
+        leases.granted(task.id(), token, leaseUntil);
       }
     }
     if (claimed.isEmpty()) {

@@ -49,8 +49,11 @@ final class CompleteWrite implements WriteOp<List<Long>> {
     }
     int[] counts = WriterSession.executeBatch(ps);
     for (int i = 0; i < counts.length; i++) {
+      Outcome outcome = ofKind.get(i);
       if (counts[i] == 0) {
-        fenced.add(ofKind.get(i).id());
+        fenced.add(outcome.id());
+      } else {
+        session.leases().ended(outcome.id(), outcome.leaseToken());
       }
     }
   }

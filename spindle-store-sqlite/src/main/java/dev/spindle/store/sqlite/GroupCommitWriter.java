@@ -207,7 +207,10 @@ final class GroupCommitWriter implements AutoCloseable {
     runTransaction(batch, true);
   }
 
-  /** After a rollback: ids restart after the last durable one; the due hints are dropped. */
+  /**
+   * After a rollback: ids restart after the last durable one, leases ended in it still hold, and
+   * the due hints are dropped.
+   */
   private void forgetRolledBack() {
     session.transactionRolledBack();
     session.takeDueQueues();
@@ -245,7 +248,7 @@ final class GroupCommitWriter implements AutoCloseable {
       failAll(batch, e, "the transaction failed and was rolled back, nothing was written");
       return true;
     }
-    session.countersCommitted();
+    session.transactionCommitted();
     commits.incrementAndGet();
     // Claims that these wake-ups lead to commit later, so they are answered after a later sync.
     announceDue(session.takeDueQueues());
@@ -280,11 +283,13 @@ final class GroupCommitWriter implements AutoCloseable {
   private void runInSavepoint(Pending<?> pending) throws SQLException {
     session.control("SAVEPOINT op").execute();
     long lastTaskId = session.lastTaskId();
+    int leaseMark = session.leases().mark();
     try {
       pending.run(session);
     } catch (SQLException | RuntimeException e) {
       session.control("ROLLBACK TO op").execute();
       session.rewindTaskIds(lastTaskId);
+      session.leases().rollBackTo(leaseMark);
       pending.failure = translate(pending.what, e);
     }
     session.control("RELEASE op").execute();

@@ -11,9 +11,12 @@ import java.util.List;
 /**
  * Returns tasks whose lease expired to READY, or to DEAD when the lost attempt was their last.
  *
- * <p>Each change is conditional on the token read, as every store must do; here the single writer
- * makes the read and the update atomic anyway. The task keeps its {@code run_at}, so a rescued task
- * is due at once and keeps its place among tasks of its priority.
+ * <p>The candidates come from the writer's {@link LeaseTable}; each one's row is read before
+ * acting, since the table may hold an expiry that a heartbeat has extended since, or a lease whose
+ * claim was rolled back. The row is the truth, and the table is mended from it. Each change is
+ * still conditional on the token read, as every store must do; here the single writer makes the
+ * read and the update atomic anyway. The task keeps its {@code run_at}, so a rescued task is due at
+ * once and keeps its place among tasks of its priority.
  */
 final class RescueWrite implements WriteOp<RescueResult> {
   private final Instant now;
@@ -52,25 +55,33 @@ final class RescueWrite implements WriteOp<RescueResult> {
       }
       if (ps.executeUpdate() == 1) {
         (last ? dead : requeued).add(task.id());
+        session.leases().ended(task.id(), task.token());
       }
     }
     return new RescueResult(requeued, dead);
   }
 
+  /** The candidates whose row shows a lease expired before now; mends the table for the others. */
   private List<Expired> findExpired(WriterSession session) throws SQLException {
-    PreparedStatement find = session.statement("find_expired_leases");
-    find.setLong(1, TaskRows.millis(now));
-    find.setInt(2, limit);
+    long nowMillis = TaskRows.millis(now);
+    LeaseTable leases = session.leases();
+    PreparedStatement read = session.statement("lease_of");
     List<Expired> expired = new ArrayList<>();
-    try (ResultSet rs = find.executeQuery()) {
-      while (rs.next()) {
+    for (LeaseTable.Lease candidate : leases.expiredBefore(nowMillis, limit)) {
+      read.setLong(1, candidate.id());
+      try (ResultSet rs = read.executeQuery()) {
+        if (!rs.next() || !"RUNNING".equals(rs.getString(1))) {
+          leases.forget(candidate.id(), candidate.token());
+          continue;
+        }
+        long token = rs.getLong(2);
+        long until = rs.getLong(4);
+        if (until >= nowMillis) {
+          leases.extended(candidate.id(), token, until);
+          continue;
+        }
         expired.add(
-            new Expired(
-                rs.getLong("id"),
-                rs.getLong("lease_token"),
-                rs.getString("lease_owner"),
-                rs.getInt("attempts"),
-                rs.getInt("max_attempts")));
+            new Expired(candidate.id(), token, rs.getString(3), rs.getInt(5), rs.getInt(6)));
       }
     }
     return expired;

@@ -27,6 +27,7 @@ final class WriterSession implements AutoCloseable {
   private long lastLeaseToken;
   private long savedLeaseToken;
   private final Set<String> dueQueues = new LinkedHashSet<>();
+  private final LeaseTable leases = new LeaseTable();
 
   private WriterSession(Connection connection) {
     this.connection = connection;
@@ -39,6 +40,7 @@ final class WriterSession implements AutoCloseable {
     session.savedTaskId = session.lastTaskId;
     session.lastLeaseToken = session.loadCounter(LEASE_TOKEN);
     session.savedLeaseToken = session.lastLeaseToken;
+    session.loadLeases();
     return session;
   }
 
@@ -98,6 +100,11 @@ final class WriterSession implements AutoCloseable {
     }
   }
 
+  /** The leases of RUNNING tasks. */
+  LeaseTable leases() {
+    return leases;
+  }
+
   /** Notes that the transaction makes tasks of {@code queue} claimable now. */
   void tasksDue(String queue) {
     dueQueues.add(queue);
@@ -123,18 +130,34 @@ final class WriterSession implements AutoCloseable {
     }
   }
 
-  /** Called after COMMIT: what was saved is now durable. */
-  void countersCommitted() {
+  /** Called after COMMIT: what was saved is now durable, and leases ended in it are gone. */
+  void transactionCommitted() {
     savedTaskId = lastTaskId;
     savedLeaseToken = lastLeaseToken;
+    leases.committed();
   }
 
   /**
    * Called after a rolled-back transaction. Ids restart after the last durable one; lease tokens
-   * are never reused, even unsaved ones, so a token is handed out at most once in any case.
+   * are never reused, even unsaved ones, so a token is handed out at most once in any case. Leases
+   * ended in the transaction still hold.
    */
   void transactionRolledBack() {
     lastTaskId = savedTaskId;
+    leases.rolledBack();
+  }
+
+  /**
+   * Fills the lease table from the file: the leases of RUNNING tasks, granted before an unclean
+   * stop or before a clean one that left tasks running. One scan of the table on open, since no
+   * index holds RUNNING rows (see {@link LeaseTable}).
+   */
+  private void loadLeases() throws SQLException {
+    try (ResultSet rs = statement("running_leases").executeQuery()) {
+      while (rs.next()) {
+        leases.granted(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+      }
+    }
   }
 
   private void saveCounter(String name, long value) throws SQLException {

@@ -3,9 +3,13 @@ package dev.spindle.store.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spindle.core.store.ClaimRequest;
+import dev.spindle.core.store.ClaimedTask;
 import dev.spindle.core.store.Enqueued;
 import dev.spindle.core.store.IdempotencyConflictException;
+import dev.spindle.core.store.Outcome;
 import dev.spindle.core.task.NewTask;
+import dev.spindle.core.task.TaskState;
 import dev.spindle.testkit.ManualClock;
 import dev.spindle.testkit.store.NewTasks;
 import java.nio.file.Path;
@@ -71,6 +75,34 @@ class SqliteGroupCommitTest {
         .isEqualTo(good1.get().getFirst().id() + 1);
     assertThat(store.get(good1.get().getFirst().id())).isPresent();
     assertThat(store.get(good2.get().getFirst().id())).isPresent();
+  }
+
+  @Test
+  void completionOfAnOpThatFailedKeepsTheLeaseForRescue() throws Exception {
+    long id = store.enqueue(List.of(task("{}").build())).getFirst().id();
+    ClaimedTask claimed =
+        store
+            .claim(new ClaimRequest("q", "w", 1, clock.instant(), clock.instant().plusSeconds(30)))
+            .getFirst();
+    CountDownLatch release = holdWriter();
+    Outcome done = new Outcome.Succeeded(id, claimed.leaseToken(), "{}", clock.instant());
+    CompletableFuture<List<Long>> failing =
+        writer.submitAsync(
+            "complete, then fail",
+            session -> {
+              new CompleteWrite(List.of(done)).apply(session);
+              throw new IllegalStateException("the op failed after its completion ran");
+            });
+    CompletableFuture<List<Enqueued>> other = enqueueAsync(task("{\"a\":1}").build());
+    awaitPending(2);
+    release.countDown();
+
+    assertThat(other.get()).hasSize(1);
+    assertThatThrownBy(failing::join).hasRootCauseMessage("the op failed after its completion ran");
+    assertThat(store.get(id).orElseThrow().state()).isEqualTo(TaskState.RUNNING);
+    assertThat(store.rescueExpired(clock.instant().plusSeconds(31), 10).requeued())
+        .as("the rolled-back completion did not take the lease out of the writer's table")
+        .containsExactly(id);
   }
 
   @Test

@@ -92,6 +92,24 @@ class SqliteStoreFileTest {
   }
 
   @Test
+  void taskLeftRunningByAnEarlierOpenIsRescuedOnceItsLeaseExpires() {
+    long id;
+    try (SqliteTaskStore store = SqliteTaskStore.open(db())) {
+      id = store.enqueue(List.of(task())).getFirst().id();
+      claim(store);
+    }
+
+    try (SqliteTaskStore store = SqliteTaskStore.open(db())) {
+      assertThat(store.rescueExpired(clock.instant().plusSeconds(29), 10).total())
+          .as("the lease of 30 s still holds")
+          .isZero();
+      assertThat(store.rescueExpired(clock.instant().plusSeconds(31), 10).requeued())
+          .containsExactly(id);
+      assertThat(store.get(id).orElseThrow().state()).isEqualTo(TaskState.READY);
+    }
+  }
+
+  @Test
   void idsKeepIncreasingAcrossRestartsEvenAfterEveryTaskWasPurged() {
     long lastId;
     try (SqliteTaskStore store = SqliteTaskStore.open(db())) {
@@ -122,9 +140,12 @@ class SqliteStoreFileTest {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getInt(1)).isEqualTo(3);
       assertThat(rs.getString(2)).isEqualTo("003_finished_index.sql");
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(4);
+      assertThat(rs.getString(2)).isEqualTo("004_drop_lease_index.sql");
       assertThat(rs.next()).as("one row per migration").isFalse();
     }
-    assertThat(SqliteMigrator.latestVersion()).isEqualTo(3);
+    assertThat(SqliteMigrator.latestVersion()).isEqualTo(4);
   }
 
   @Test
@@ -146,7 +167,9 @@ class SqliteStoreFileTest {
               + " WHERE state IN ('SUCCEEDED', 'CANCELLED', 'EXPIRED')");
       st.executeUpdate("DROP INDEX spindle_task_waiting");
       st.executeUpdate("DROP TABLE spindle_task_dep");
-      st.executeUpdate("DELETE FROM spindle_schema_version WHERE version IN (2, 3)");
+      st.executeUpdate(
+          "CREATE INDEX spindle_task_lease ON spindle_task (lease_until) WHERE state = 'RUNNING'");
+      st.executeUpdate("DELETE FROM spindle_schema_version WHERE version IN (2, 3, 4)");
     }
 
     try (SqliteTaskStore store = SqliteTaskStore.open(db())) {

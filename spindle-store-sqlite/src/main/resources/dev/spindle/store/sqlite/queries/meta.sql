@@ -9,3 +9,8 @@ INSERT INTO spindle_meta (name, value) VALUES (?1, ?2)
 
 -- name: max_task_id
 SELECT coalesce(max(id), 0) FROM spindle_task
+
+-- The leases the writer's lease table starts with. A scan of the whole table, once per open: no
+-- index holds RUNNING rows (see LeaseTable).
+-- name: running_leases
+SELECT id, lease_token, coalesce(lease_until, 0) FROM spindle_task WHERE state = 'RUNNING'

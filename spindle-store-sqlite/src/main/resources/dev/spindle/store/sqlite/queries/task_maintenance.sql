@@ -1,11 +1,11 @@
 -- Writes run by maintenance services and operators: rescue, expiry, purge, cancel, retry.
 -- A LIMIT takes (?n + 0), never a bare ?n: see task_write.sql.
 
--- name: find_expired_leases
-SELECT id, lease_token, lease_owner, attempts, max_attempts FROM spindle_task
- WHERE state = 'RUNNING' AND lease_until < ?1
- ORDER BY lease_until
- LIMIT (?2 + 0)
+-- The row of a rescue candidate of the writer's lease table (LeaseTable), read by position.
+-- name: lease_of
+SELECT state, lease_token, lease_owner, coalesce(lease_until, 0), attempts, max_attempts
+  FROM spindle_task
+ WHERE id = ?1
 
 -- name: rescue_requeue
 UPDATE spindle_task SET state = 'READY', last_error = ?1, lease_owner = NULL, lease_until = NULL
