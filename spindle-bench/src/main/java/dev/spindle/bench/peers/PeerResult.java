@@ -13,6 +13,8 @@ package dev.spindle.bench.peers;
  * @param targetRate the steady submit rate asked for (0 for bulk workloads)
  * @param peakInFlight the most task bodies running at one moment
  * @param peakRssBytes the process's peak resident memory (-1 where unknown)
+ * @param cpuSeconds CPU time of the run's JVM from the first submit to the end, all its threads
+ *     (SQLite included, a PostgreSQL server not; -1 where unknown)
  * @param delivery what the per-task execution counts say ("exactly once", …)
  */
 record PeerResult(
@@ -33,6 +35,7 @@ record PeerResult(
     long peakHeapBytes,
     long peakRssBytes,
     int peakThreads,
+    double cpuSeconds,
     String delivery) {
 
   boolean timedOut() {
@@ -45,5 +48,10 @@ record PeerResult(
 
   double endToEndRate() {
     return tasks / endToEndSeconds;
+  }
+
+  /** The JVM's CPU time per task, in microseconds (negative where unknown). */
+  double cpuMicrosPerTask() {
+    return cpuSeconds < 0 ? -1 : cpuSeconds * 1e6 / tasks;
   }
 }

@@ -59,6 +59,7 @@ public final class PeerRun {
             : Stage.sqlite(Path.of(spec.dataDir()))) {
       Probe probe = Probe.begin(tasks, spec.sleepMillis());
       try (PeerSystem.Running running = system.start(stage, spec.workers(), spec.pool(), probe)) {
+        long cpu0 = ResourceMeter.processCpuNanos();
         long t0 = System.nanoTime();
         if (workload == Workload.STEADY) {
           paced(running, probe, tasks, spec.rate(), t0);
@@ -70,6 +71,7 @@ public final class PeerRun {
         int done =
             Drain.await(running::completed, tasks, t0, Duration.ofSeconds(spec.timeoutSeconds()));
         long end = System.nanoTime();
+        long cpu1 = ResourceMeter.processCpuNanos();
         return new PeerResult(
             system.id(),
             system.name(),
@@ -88,6 +90,7 @@ public final class PeerRun {
             meter == null ? 0 : meter.peakHeapBytes(),
             ResourceMeter.peakRssBytes(),
             meter == null ? 0 : meter.peakThreads(),
+            cpu0 < 0 || cpu1 < 0 ? -1 : (cpu1 - cpu0) / 1e9,
             done < tasks ? "-" : probe.delivery());
       }
     }

@@ -60,7 +60,9 @@ final class PeerTable {
         """
 
         end-to-end = first submit to last committed completion; 1st run = first submit to first \
-        task started (a polling system waits for its next poll); start latency = scheduled submit \
+        task started (a polling system waits for its next poll); CPU/task = CPU time of the run's \
+        JVM, all threads, from first submit to end, over the tasks (SQLite runs inside it, a \
+        PostgreSQL server does not); start latency = scheduled submit \
         time to task start, a task never started counting as infinitely late; heap = peak heap in \
         use, RSS = peak resident memory of the run's JVM, threads = peak platform threads; \
         vs Spindle = Spindle's end-to-end rate over the row's (for (c): the row's p99 over \
@@ -73,7 +75,7 @@ final class PeerTable {
     List<PeerResult> spindle = bySystem.get("spindle");
     List<String> header = new ArrayList<>(List.of("system", "settings"));
     switch (workload) {
-      case BULK, SLEEP -> header.addAll(List.of("submit/s", "end-to-end/s", "1st run"));
+      case BULK, SLEEP -> header.addAll(List.of("submit/s", "end-to-end/s", "1st run", "CPU/task"));
       case HOLD -> header.addAll(List.of("peak in flight", "all done in"));
       case STEADY -> header.addAll(List.of("p50", "p99", "max", "done/s"));
     }
@@ -90,7 +92,8 @@ final class PeerTable {
                 List.of(
                     rate(median(runs, PeerResult::submitRate)),
                     allDone ? rate(median(runs, PeerResult::endToEndRate)) : timeouts(runs),
-                    String.format("%.2f s", median(runs, PeerResult::firstRunSeconds))));
+                    String.format("%.2f s", median(runs, PeerResult::firstRunSeconds)),
+                    micros(median(runs, PeerResult::cpuMicrosPerTask))));
         case HOLD ->
             row.addAll(
                 List.of(
@@ -183,6 +186,10 @@ final class PeerTable {
       return "never";
     }
     return ms >= 1000 ? String.format("%.2f s", ms / 1000) : String.format("%.1f ms", ms);
+  }
+
+  private static String micros(double micros) {
+    return micros < 0 ? "?" : String.format("%,.1f us", micros);
   }
 
   private static String mebibytes(double bytes) {

@@ -1,5 +1,6 @@
 package dev.spindle.bench.peers;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -57,6 +58,17 @@ final class ResourceMeter implements AutoCloseable {
 
   int peakThreads() {
     return THREADS.getPeakThreadCount();
+  }
+
+  /**
+   * CPU time of this process so far, all threads, in nanoseconds, or -1 where the JVM does not
+   * tell. Less swayed by neighbours than a rate: the machines are shared.
+   */
+  static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
   }
 
   /** Peak resident set size in bytes, or -1 where /proc does not tell. */

@@ -38,6 +38,9 @@ class PeersBenchTest {
         .contains("SQLite (a)", "SQLite (b)", "SQLite (h)", "SQLite (c)")
         .contains("Spindle", "db-scheduler", "lock-and-fetch", "raw SQL")
         .contains("Spindle = ", "vs Spindle", "exactly once")
+        .contains("CPU/task")
+        .as("the JVM's CPU time per task is measured, not unknown")
+        .containsPattern("\\d us ")
         .doesNotContain("TIMEOUT", "NEVER RAN", "FAILED");
   }
 
