@@ -54,6 +54,15 @@ final class CompleteWrite implements WriteOp<List<Long>> {
         fenced.add(outcome.id());
       } else {
         session.leases().ended(outcome.id(), outcome.leaseToken());
+        switch (outcome) {
+          case Outcome.Succeeded done ->
+              session.finished().add(done.id(), TaskRows.millis(done.at()));
+          case Outcome.Cancelled done ->
+              session.finished().add(done.id(), TaskRows.millis(done.at()));
+          default -> {
+            // DEAD stays for inspection, READY runs again: neither is purged.
+          }
+        }
       }
     }
   }

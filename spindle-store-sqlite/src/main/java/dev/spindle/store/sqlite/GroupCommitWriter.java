@@ -237,7 +237,7 @@ final class GroupCommitWriter implements AutoCloseable {
           pending.run(session);
         }
       }
-      session.saveCounters();
+      session.beforeCommit();
       session.control("COMMIT").execute();
     } catch (SQLException | RuntimeException | Error e) {
       rollbackQuietly(e);
@@ -284,12 +284,14 @@ final class GroupCommitWriter implements AutoCloseable {
     session.control("SAVEPOINT op").execute();
     long lastTaskId = session.lastTaskId();
     int leaseMark = session.leases().mark();
+    int finishedMark = session.finished().mark();
     try {
       pending.run(session);
     } catch (SQLException | RuntimeException e) {
       session.control("ROLLBACK TO op").execute();
       session.rewindTaskIds(lastTaskId);
       session.leases().rollBackTo(leaseMark);
+      session.finished().rollBackTo(finishedMark);
       pending.failure = translate(pending.what, e);
     }
     session.control("RELEASE op").execute();

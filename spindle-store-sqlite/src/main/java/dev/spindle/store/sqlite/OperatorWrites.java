@@ -29,6 +29,7 @@ final class OperatorWrites {
     waiting.setLong(1, now);
     waiting.setLong(2, id);
     if (waiting.executeUpdate() == 1) {
+      session.finished().add(id, now);
       return CancelResult.CANCELLED;
     }
     PreparedStatement running = session.statement("request_cancel");

@@ -28,6 +28,7 @@ final class WriterSession implements AutoCloseable {
   private long savedLeaseToken;
   private final Set<String> dueQueues = new LinkedHashSet<>();
   private final LeaseTable leases = new LeaseTable();
+  private final FinishedList finished = new FinishedList();
 
   private WriterSession(Connection connection) {
     this.connection = connection;
@@ -105,6 +106,11 @@ final class WriterSession implements AutoCloseable {
     return leases;
   }
 
+  /** The tasks the transaction made final, listed for the purge before COMMIT. */
+  FinishedList finished() {
+    return finished;
+  }
+
   /** Notes that the transaction makes tasks of {@code queue} claimable now. */
   void tasksDue(String queue) {
     dueQueues.add(queue);
@@ -120,31 +126,45 @@ final class WriterSession implements AutoCloseable {
     return due;
   }
 
-  /** Saves advanced counters; called inside the transaction, just before COMMIT. */
-  void saveCounters() throws SQLException {
+  /**
+   * Saves advanced counters and the list of tasks the transaction finished; called inside the
+   * transaction, just before COMMIT.
+   */
+  void beforeCommit() throws SQLException {
     if (lastTaskId > savedTaskId) {
       saveCounter(TASK_ID, lastTaskId);
     }
     if (lastLeaseToken > savedLeaseToken) {
       saveCounter(LEASE_TOKEN, lastLeaseToken);
     }
+    if (!finished.isEmpty()) {
+      PreparedStatement ps = statement("save_finished");
+      ps.setLong(1, finished.latest());
+      ps.setString(2, finished.json());
+      ps.executeUpdate();
+    }
   }
 
-  /** Called after COMMIT: what was saved is now durable, and leases ended in it are gone. */
+  /**
+   * Called after COMMIT: what was saved is now durable, leases ended in it are gone, and the list
+   * of finished tasks starts anew.
+   */
   void transactionCommitted() {
     savedTaskId = lastTaskId;
     savedLeaseToken = lastLeaseToken;
     leases.committed();
+    finished.clear();
   }
 
   /**
    * Called after a rolled-back transaction. Ids restart after the last durable one; lease tokens
    * are never reused, even unsaved ones, so a token is handed out at most once in any case. Leases
-   * ended in the transaction still hold.
+   * ended in the transaction still hold, and the tasks it finished are not final.
    */
   void transactionRolledBack() {
     lastTaskId = savedTaskId;
     leases.rolledBack();
+    finished.clear();
   }
 
   /**

@@ -17,7 +17,7 @@ class SqliteQueriesTest {
   @Test
   void noStatementBindsItsLimitAsABareParameter() {
     Map<String, String> all = SqliteQueries.all();
-    assertThat(all).containsKeys("claim", "lease_of", "purge_finished");
+    assertThat(all).containsKeys("claim", "lease_of", "purge_lists");
     assertThat(all)
         .allSatisfy(
             (name, sql) ->

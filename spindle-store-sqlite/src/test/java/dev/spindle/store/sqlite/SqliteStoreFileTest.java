@@ -143,51 +143,53 @@ class SqliteStoreFileTest {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getInt(1)).isEqualTo(4);
       assertThat(rs.getString(2)).isEqualTo("004_drop_lease_index.sql");
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(5);
+      assertThat(rs.getString(2)).isEqualTo("005_finished_batches.sql");
       assertThat(rs.next()).as("one row per migration").isFalse();
     }
-    assertThat(SqliteMigrator.latestVersion()).isEqualTo(4);
+    assertThat(SqliteMigrator.latestVersion()).isEqualTo(5);
   }
 
   @Test
   void fileOfAnOlderSchemaIsMigratedOnOpenAndKeepsItsTasks() throws Exception {
     long id;
+    long cancelledBefore;
     try (SqliteTaskStore store = SqliteTaskStore.open(db())) {
-      id =
-          store
-              .enqueue(List.of(NewTasks.task("q", ManualClock.startingAt2026().instant()).build()))
-              .get(0)
-              .id();
+      id = store.enqueue(List.of(task())).getFirst().id();
+      cancelledBefore = store.enqueue(List.of(task())).getFirst().id();
     }
-    // Take the file back to schema 1, as the first release wrote it.
+    // Take the file back to schema 1, as the first release wrote it, with a task finished in it.
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db());
         Statement st = c.createStatement()) {
-      st.executeUpdate("DROP INDEX spindle_task_finished");
+      st.executeUpdate("DROP TABLE spindle_finished");
       st.executeUpdate(
           "CREATE INDEX spindle_task_purge ON spindle_task (finished_at)"
               + " WHERE state IN ('SUCCEEDED', 'CANCELLED', 'EXPIRED')");
-      st.executeUpdate("DROP INDEX spindle_task_waiting");
-      st.executeUpdate("DROP TABLE spindle_task_dep");
       st.executeUpdate(
           "CREATE INDEX spindle_task_lease ON spindle_task (lease_until) WHERE state = 'RUNNING'");
-      st.executeUpdate("DELETE FROM spindle_schema_version WHERE version IN (2, 3, 4)");
+      st.executeUpdate("DROP INDEX spindle_task_waiting");
+      st.executeUpdate("DROP TABLE spindle_task_dep");
+      st.executeUpdate("DELETE FROM spindle_schema_version WHERE version IN (2, 3, 4, 5)");
+      st.executeUpdate(
+          "UPDATE spindle_task SET state = 'CANCELLED', finished_at = "
+              + clock.instant().toEpochMilli()
+              + " WHERE id = "
+              + cancelledBefore);
     }
 
     try (SqliteTaskStore store = SqliteTaskStore.open(db())) {
       assertThat(store.get(id)).isPresent();
       long child =
           store
-              .enqueue(
-                  List.of(
-                      NewTasks.task("q", ManualClock.startingAt2026().instant())
-                          .dependsOn(List.of(id))
-                          .build()))
+              .enqueue(List.of(NewTasks.task("q", clock.instant()).dependsOn(List.of(id)).build()))
               .get(0)
               .id();
       assertThat(store.get(child).orElseThrow().state()).isEqualTo(TaskState.WAITING);
-      // Migration 3 replaced the index the purge walks.
       store.cancel(List.of(id, child), clock.instant());
-      assertThat(store.purgeFinished(clock.instant().plusSeconds(1), 10)).isEqualTo(2);
-      assertThat(store.get(id)).isEmpty();
+      // Migration 5 listed the task finished before it for the purge, as commits list theirs now.
+      assertThat(store.purgeFinished(clock.instant().plusSeconds(1), 10)).isEqualTo(3);
+      assertThat(store.get(List.of(id, child, cancelledBefore))).isEmpty();
     }
   }
 

@@ -14,3 +14,7 @@ SELECT coalesce(max(id), 0) FROM spindle_task
 -- index holds RUNNING rows (see LeaseTable).
 -- name: running_leases
 SELECT id, lease_token, coalesce(lease_until, 0) FROM spindle_task WHERE state = 'RUNNING'
+
+-- The ids a commit finished, for the purge (see migration 005).
+-- name: save_finished
+INSERT INTO spindle_finished (finished_at, ids) VALUES (?1, ?2)

@@ -16,11 +16,13 @@ UPDATE spindle_task
    SET state = 'DEAD', last_error = ?1, finished_at = ?2, lease_owner = NULL, lease_until = NULL
  WHERE id = ?3 AND state = 'RUNNING' AND lease_token = ?4
 
+-- The expired ids are listed for the purge (spindle_finished).
 -- name: expire_overdue
 UPDATE spindle_task SET state = 'EXPIRED', finished_at = ?1
  WHERE id IN (SELECT id FROM spindle_task
                WHERE state = 'READY' AND deadline IS NOT NULL AND deadline < ?1
                LIMIT (?2 + 0))
+RETURNING id
 
 -- A waiting task's deadline is checked here only: waiting tasks are few and never claimed.
 -- name: expire_overdue_waiting
@@ -28,6 +30,7 @@ UPDATE spindle_task SET state = 'EXPIRED', finished_at = ?1
  WHERE id IN (SELECT id FROM spindle_task INDEXED BY spindle_task_waiting
                WHERE state = 'WAITING' AND deadline IS NOT NULL AND deadline < ?1
                LIMIT (?2 + 0))
+RETURNING id
 
 -- A parent that no longer exists (purged) counts as final.
 -- name: promote_waiting
@@ -40,25 +43,27 @@ UPDATE spindle_task SET state = 'READY'
                                     AND p.state IN ('WAITING', 'READY', 'RUNNING'))
                LIMIT (?1 + 0))
 
--- Same rows as purge_finished below, in the same transaction: their dependency rows go first.
--- Both walk the index of finished rows (spindle_task_finished) in its own order: ordering by id
--- would make the planner scan the whole table, results and all. `state <> 'DEAD'` repeats the
--- index's condition, which SQLite must find in the query to use the index; the IN list is the rule.
--- name: purge_finished_dependencies
-DELETE FROM spindle_task_dep
- WHERE child IN (SELECT id FROM spindle_task INDEXED BY spindle_task_finished
-                  WHERE finished_at < ?1 AND state <> 'DEAD'
-                    AND state IN ('SUCCEEDED', 'CANCELLED', 'EXPIRED')
-                  ORDER BY finished_at, id
-                  LIMIT (?2 + 0))
+-- The oldest lists of finished ids (spindle_finished, one row per commit that finished tasks).
+-- name: purge_lists
+SELECT rowid, ids FROM spindle_finished
+ WHERE finished_at < ?1
+ ORDER BY finished_at, rowid
+ LIMIT (?2 + 0)
 
--- name: purge_finished
+-- A listed task is deleted only if it is still final and finished before the cutoff: it may have
+-- been retried since, and finished again later.
+-- name: purge_task
 DELETE FROM spindle_task
- WHERE id IN (SELECT id FROM spindle_task INDEXED BY spindle_task_finished
-               WHERE finished_at < ?1 AND state <> 'DEAD'
-                 AND state IN ('SUCCEEDED', 'CANCELLED', 'EXPIRED')
-               ORDER BY finished_at, id
-               LIMIT (?2 + 0))
+ WHERE id = ?1 AND finished_at < ?2 AND state IN ('SUCCEEDED', 'CANCELLED', 'EXPIRED')
+
+-- name: purge_task_dependencies
+DELETE FROM spindle_task_dep WHERE child = ?1
+
+-- name: purge_list_done
+DELETE FROM spindle_finished WHERE rowid = ?1
+
+-- name: purge_list_rest
+UPDATE spindle_finished SET ids = ?1 WHERE rowid = ?2
 
 -- name: state_of
 SELECT state FROM spindle_task WHERE id = ?1
