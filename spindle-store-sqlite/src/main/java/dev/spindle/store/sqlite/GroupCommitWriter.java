@@ -282,16 +282,12 @@ final class GroupCommitWriter implements AutoCloseable {
    */
   private void runInSavepoint(Pending<?> pending) throws SQLException {
     session.control("SAVEPOINT op").execute();
-    long lastTaskId = session.lastTaskId();
-    int leaseMark = session.leases().mark();
-    int finishedMark = session.finished().mark();
+    WriterSession.Savepoint savepoint = session.savepoint();
     try {
       pending.run(session);
     } catch (SQLException | RuntimeException e) {
       session.control("ROLLBACK TO op").execute();
-      session.rewindTaskIds(lastTaskId);
-      session.leases().rollBackTo(leaseMark);
-      session.finished().rollBackTo(finishedMark);
+      session.rollBackTo(savepoint);
       pending.failure = translate(pending.what, e);
     }
     session.control("RELEASE op").execute();

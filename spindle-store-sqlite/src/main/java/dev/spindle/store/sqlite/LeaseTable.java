@@ -32,7 +32,10 @@ final class LeaseTable {
   private final Map<Long, Lease> leases = new HashMap<>();
   private final List<Lease> endedInTransaction = new ArrayList<>();
 
-  /** Records a lease granted by a claim (or found on open). */
+  /**
+   * Records a lease granted by a claim, found on open, or read from the row of a rescue candidate
+   * that turned out to be still leased.
+   */
   void granted(long id, long token, long until) {
     leases.put(id, new Lease(id, token, until));
   }
@@ -40,11 +43,6 @@ final class LeaseTable {
   /** Records that the lease with this token ended, to forget once the transaction commits. */
   void ended(long id, long token) {
     endedInTransaction.add(new Lease(id, token, 0));
-  }
-
-  /** Sets the expiry read from the row of a candidate that turned out to be still leased. */
-  void extended(long id, long token, long until) {
-    granted(id, token, until);
   }
 
   /** Forgets a candidate whose row is not RUNNING under this token any more. */

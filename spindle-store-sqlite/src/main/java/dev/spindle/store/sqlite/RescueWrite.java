@@ -77,7 +77,7 @@ final class RescueWrite implements WriteOp<RescueResult> {
         long token = rs.getLong(2);
         long until = rs.getLong(4);
         if (until >= nowMillis) {
-          leases.extended(candidate.id(), token, until);
+          leases.granted(candidate.id(), token, until);
           continue;
         }
         expired.add(

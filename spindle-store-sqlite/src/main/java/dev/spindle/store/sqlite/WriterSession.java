@@ -81,13 +81,21 @@ final class WriterSession implements AutoCloseable {
     return ++lastTaskId;
   }
 
-  long lastTaskId() {
-    return lastTaskId;
+  /** What an op under a savepoint may change in the session, taken before it runs. */
+  record Savepoint(long lastTaskId, int leases, int finished) {}
+
+  Savepoint savepoint() {
+    return new Savepoint(lastTaskId, leases.mark(), finished.mark());
   }
 
-  /** Gives back ids handed out by work that was rolled back, so ids stay dense. */
-  void rewindTaskIds(long lastUsed) {
-    lastTaskId = lastUsed;
+  /**
+   * The op since {@code savepoint} was rolled back to it: ids it used are given back so ids stay
+   * dense, leases it ended still hold, and the tasks it finished are not final.
+   */
+  void rollBackTo(Savepoint savepoint) {
+    lastTaskId = savepoint.lastTaskId();
+    leases.rollBackTo(savepoint.leases());
+    finished.rollBackTo(savepoint.finished());
   }
 
   long nextLeaseToken() {
