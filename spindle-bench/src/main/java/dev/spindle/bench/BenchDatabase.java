@@ -58,6 +58,49 @@ public final class BenchDatabase {
     execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
   }
 
+  /**
+   * Creates a database with a fresh name starting with {@code prefix} on the same server (the role
+   * needs CREATEDB); returns it. What runs there cannot see the tables of another database, not
+   * even through the catalog: JobRunr looks its tables up in every schema it can see, and took
+   * another run's (or a killed run's) tables for its own.
+   */
+  public BenchDatabase createDatabase(String prefix) throws SQLException {
+    String name = newSchemaName(prefix);
+    try {
+      execute("CREATE DATABASE \"" + name + "\"");
+    } catch (SQLException e) {
+      throw new SQLException(
+          "could not create the benchmark's database "
+              + name
+              + " (the role of "
+              + url
+              + " needs CREATEDB): "
+              + e.getMessage(),
+          e.getSQLState(),
+          e);
+    }
+    return new BenchDatabase(withDatabase(url, name));
+  }
+
+  /** Drops {@code db}, a database {@link #createDatabase} made, closing its open connections. */
+  public void dropDatabase(BenchDatabase db) throws SQLException {
+    execute("DROP DATABASE IF EXISTS \"" + databaseOf(db.url) + "\" WITH (FORCE)");
+  }
+
+  /** The database a pgjdbc URL names: the path after the host, up to the parameters. */
+  static String databaseOf(String url) {
+    int path = url.indexOf('/', url.indexOf("//") + 2);
+    int query = url.indexOf('?', path);
+    return url.substring(path + 1, query < 0 ? url.length() : query);
+  }
+
+  /** {@code url} with its database replaced by {@code database}, parameters kept. */
+  static String withDatabase(String url, String database) {
+    int path = url.indexOf('/', url.indexOf("//") + 2);
+    int query = url.indexOf('?', path);
+    return url.substring(0, path + 1) + database + (query < 0 ? "" : url.substring(query));
+  }
+
   /** A direct connection, outside any store. */
   public Connection connect() throws SQLException {
     return DriverManager.getConnection(url);

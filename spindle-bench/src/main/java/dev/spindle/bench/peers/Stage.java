@@ -15,30 +15,43 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Where one run happens, created empty and removed afterwards: a fresh schema of the PostgreSQL
- * database, or a fresh directory holding a SQLite file. No system sees another's tables.
+ * Where one run happens, created empty and removed afterwards: a fresh database on the PostgreSQL
+ * server (with a fresh schema in it), or a fresh directory holding a SQLite file. No system sees
+ * another's tables, nor those of a run going on at the same time or of a run killed before it could
+ * remove its own.
  */
 final class Stage implements AutoCloseable {
   private final StoreKind kind;
+  private final BenchDatabase server;
   private final BenchDatabase postgres;
   private final String schema;
   private final Path directory;
   private Connection counting;
 
-  private Stage(StoreKind kind, BenchDatabase postgres, String schema, Path directory) {
+  private Stage(
+      StoreKind kind, BenchDatabase server, BenchDatabase postgres, String schema, Path directory) {
     this.kind = kind;
+    this.server = server;
     this.postgres = postgres;
     this.schema = schema;
     this.directory = directory;
   }
 
-  static Stage postgres(BenchDatabase db) throws SQLException {
-    return new Stage(StoreKind.POSTGRES, db, db.createSchema("spindle_peers_"), null);
+  /** A fresh database next to {@code server}'s, dropped on close. */
+  static Stage postgres(BenchDatabase server) throws SQLException {
+    BenchDatabase db = server.createDatabase("spindle_peers_");
+    try {
+      return new Stage(StoreKind.POSTGRES, server, db, db.createSchema("spindle_peers_"), null);
+    } catch (SQLException e) {
+      server.dropDatabase(db);
+      throw e;
+    }
   }
 
   static Stage sqlite(Path parent) throws IOException {
     Files.createDirectories(parent);
-    return new Stage(StoreKind.SQLITE, null, null, Files.createTempDirectory(parent, "peers-"));
+    return new Stage(
+        StoreKind.SQLITE, null, null, null, Files.createTempDirectory(parent, "peers-"));
   }
 
   StoreKind kind() {
@@ -104,7 +117,7 @@ final class Stage implements AutoCloseable {
       counting.close();
     }
     if (kind == StoreKind.POSTGRES) {
-      postgres.dropSchema(schema);
+      server.dropDatabase(postgres);
     } else {
       try (Stream<Path> files = Files.walk(directory)) {
         for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {

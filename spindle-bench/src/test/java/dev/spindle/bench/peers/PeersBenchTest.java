@@ -2,12 +2,19 @@ package dev.spindle.bench.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.spindle.bench.BenchDatabase;
 import dev.spindle.bench.BenchMain;
 import dev.spindle.bench.TestPostgres;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.jobrunr.storage.sql.postgres.PostgresStorageProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
@@ -78,6 +85,61 @@ class PeersBenchTest {
     assertThat(out)
         .contains("PostgreSQL (a)", "fetch-and-lock-on-execute", "defaults (poll 15 s)")
         .doesNotContain("TIMEOUT", "NEVER RAN", "FAILED");
+  }
+
+  /**
+   * A run killed before it could clean up leaves JobRunr's tables behind in the database; JobRunr
+   * finds tables of its name in any schema it can see, and used to take those for its own (failing
+   * with "relation jobrunr_migrations does not exist"). Every run now gets a database of its own,
+   * and drops it afterwards.
+   */
+  @Test
+  @Timeout(120)
+  void jobRunrIsNotMisledByTablesALeftoverRunLeftInTheDatabase() throws Exception {
+    TestPostgres.assume();
+    BenchDatabase db = new BenchDatabase(URL);
+    String leftover = db.createSchema("spindle_peers_killed_");
+    try {
+      runJobRunrOnce(db, leftover);
+      String runs = "SELECT count(*) FROM pg_database WHERE datname LIKE 'spindle_peers_%'";
+      int before = count(db, runs);
+
+      String out =
+          run(
+              "--systems",
+              "jobrunr-tuned",
+              "--stores",
+              "postgres",
+              "--workloads",
+              "a",
+              "--tasks",
+              "50");
+
+      assertThat(out).contains("PostgreSQL (a)", "JobRunr").doesNotContain("FAILED", "TIMEOUT");
+      assertThat(count(db, runs)).as("databases left behind by the run").isEqualTo(before);
+    } finally {
+      db.dropSchema(leftover);
+    }
+  }
+
+  /** JobRunr's tables in {@code schema}, as a run leaves them. */
+  private static void runJobRunrOnce(BenchDatabase db, String schema) throws Exception {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(URL);
+    config.setSchema(schema);
+    try (HikariDataSource pool = new HikariDataSource(config)) {
+      new PostgresStorageProvider(pool).close();
+    }
+    assertThat(count(db, "SELECT count(*) FROM " + schema + ".jobrunr_migrations")).isPositive();
+  }
+
+  private static int count(BenchDatabase db, String sql) throws Exception {
+    try (Connection c = db.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getInt(1);
+    }
   }
 
   @Test
