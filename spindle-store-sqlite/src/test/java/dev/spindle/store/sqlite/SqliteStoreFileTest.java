@@ -144,9 +144,10 @@ class SqliteStoreFileTest {
               "2 002_dependencies.sql",
               "3 003_finished_index.sql",
               "4 004_drop_lease_index.sql",
-              "5 005_finished_batches.sql");
+              "5 005_finished_batches.sql",
+              "6 006_ready_index_covers_deadline.sql");
     }
-    assertThat(SqliteMigrator.latestVersion()).isEqualTo(5);
+    assertThat(SqliteMigrator.latestVersion()).isEqualTo(6);
   }
 
   @Test
@@ -168,7 +169,11 @@ class SqliteStoreFileTest {
           "CREATE INDEX spindle_task_lease ON spindle_task (lease_until) WHERE state = 'RUNNING'");
       st.executeUpdate("DROP INDEX spindle_task_waiting");
       st.executeUpdate("DROP TABLE spindle_task_dep");
-      st.executeUpdate("DELETE FROM spindle_schema_version WHERE version IN (2, 3, 4, 5)");
+      st.executeUpdate("DROP INDEX spindle_task_ready");
+      st.executeUpdate(
+          "CREATE INDEX spindle_task_ready ON spindle_task (queue, priority DESC, run_at, id)"
+              + " WHERE state = 'READY'");
+      st.executeUpdate("DELETE FROM spindle_schema_version WHERE version IN (2, 3, 4, 5, 6)");
       st.executeUpdate(
           "UPDATE spindle_task SET state = 'CANCELLED', finished_at = "
               + clock.instant().toEpochMilli()
