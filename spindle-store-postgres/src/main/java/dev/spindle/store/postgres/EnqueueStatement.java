@@ -91,7 +91,7 @@ final class EnqueueStatement {
   }
 
   /** Queues that get tasks due at once; a task with dependencies may wait, so it is left out. */
-  private static Set<String> dueQueues(List<NewTask> tasks) {
+  static Set<String> dueQueues(List<NewTask> tasks) {
     Set<String> queues = new LinkedHashSet<>();
     for (NewTask t : tasks) {
       if (t.dependsOn().isEmpty() && !t.runAt().isAfter(t.createdAt())) {

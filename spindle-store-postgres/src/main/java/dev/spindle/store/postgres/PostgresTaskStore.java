@@ -160,10 +160,17 @@ public final class PostgresTaskStore implements TaskStore {
     List<NewTask> batch = List.copyOf(tasks);
     // Without keys nothing can fail after the insert: one statement, committed on its own and
     // shared with concurrent callers'.
-    return EnqueueStatement.hasKeys(batch)
-        ? runner.transaction(
-            "enqueue " + batch.size() + " tasks", c -> enqueue.write(c, batch, false))
-        : coalescer.enqueue(batch);
+    List<Enqueued> written =
+        EnqueueStatement.hasKeys(batch)
+            ? runner.transaction(
+                "enqueue " + batch.size() + " tasks", c -> enqueue.write(c, batch, false))
+            : coalescer.enqueue(batch);
+    // Committed: this node's dispatchers may claim the tasks now. The NOTIFY for other nodes is
+    // sent at most once per window per queue (QueueAnnouncer), up to 10 ms after the commit.
+    if (options.notifications()) {
+      listener.deliverLocally(EnqueueStatement.dueQueues(batch));
+    }
+    return written;
   }
 
   /**

@@ -121,6 +121,17 @@ final class QueueWakeListener implements AutoCloseable {
     release(connection);
   }
 
+  /**
+   * Tells this store's subscribers about queues that got due tasks through a write of this store
+   * that has committed, on the calling thread, without waiting for the notification to come back
+   * from the database: a node's own submits wake its own dispatchers at once.
+   */
+  void deliverLocally(Set<String> queues) {
+    if (!subscribers.isEmpty()) {
+      deliver(queues);
+    }
+  }
+
   private void deliver(Set<String> queues) {
     for (String queue : queues) {
       for (Consumer<String> s : subscribers) {
