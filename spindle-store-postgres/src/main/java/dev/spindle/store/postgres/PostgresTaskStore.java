@@ -332,8 +332,9 @@ public final class PostgresTaskStore implements TaskStore {
    * Calls {@code queueListener} with a queue's name when tasks of that queue became due through a
    * write on any node: a submit, a retry, a promotion or a rescue. Calls are hints, coalesced per
    * queue: they may come late, twice, or not at all (while the listening connection reconnects), so
-   * a dispatcher keeps polling as well. The listener runs on the store's listening thread and must
-   * be quick. With {@link PostgresStoreOptions#notifications()} off it is never called.
+   * a dispatcher keeps polling as well. The listener runs on the store's listening thread, or, for
+   * this store's own submits, on the submitting thread right after the commit; it must be quick.
+   * With {@link PostgresStoreOptions#notifications()} off it is never called.
    */
   @Override
   public Subscription onTasksAvailable(Consumer<String> queueListener) {
