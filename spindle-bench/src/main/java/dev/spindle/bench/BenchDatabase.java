@@ -97,8 +97,9 @@ public final class BenchDatabase {
   /** {@code url} with its database replaced by {@code database}, parameters kept. */
   static String withDatabase(String url, String database) {
     int path = url.indexOf('/', url.indexOf("//") + 2);
-    int query = url.indexOf('?', path);
-    return url.substring(0, path + 1) + database + (query < 0 ? "" : url.substring(query));
+    return url.substring(0, path + 1)
+        + database
+        + url.substring(path + 1 + databaseOf(url).length());
   }
 
   /** A direct connection, outside any store. */
