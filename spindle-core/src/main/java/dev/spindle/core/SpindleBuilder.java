@@ -240,7 +240,7 @@ public final class SpindleBuilder {
   }
 
   private static void requireName(String what, String name) {
-    if (name == null || !name.matches(TaskLimits.NAME_PATTERN)) {
+    if (name == null || !TaskLimits.isName(name)) {
       throw new IllegalArgumentException(
           what + " name '" + name + "' is not allowed: use 1 to 128 letters, digits or . _ : -");
     }

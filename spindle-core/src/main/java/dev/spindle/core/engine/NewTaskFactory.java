@@ -21,7 +21,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Turns a producer's {@link TaskRequest} into a {@link NewTask}, or refuses it with an {@link
@@ -29,7 +28,6 @@ import java.util.regex.Pattern;
  * request.
  */
 public final class NewTaskFactory {
-  private static final Pattern NAME = Pattern.compile(TaskLimits.NAME_PATTERN);
   private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
   private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
@@ -124,7 +122,7 @@ public final class NewTaskFactory {
     if (value == null || value.isEmpty()) {
       throw new InvalidTaskException(field, "is required");
     }
-    if (!NAME.matcher(value).matches()) {
+    if (!TaskLimits.isName(value)) {
       throw new InvalidTaskException(
           field,
           "'"

@@ -14,4 +14,31 @@ public final class TaskLimits {
   public static final String NAME_PATTERN = "[A-Za-z0-9._:-]{1,128}";
 
   private TaskLimits() {}
+
+  /**
+   * Whether {@code name} matches {@link #NAME_PATTERN}. Checked by hand: it runs for every
+   * submitted task, and the regex took over a third of the submitting thread's time in bulk submits
+   * (JFR).
+   */
+  public static boolean isName(String name) {
+    int length = name.length();
+    if (length == 0 || length > MAX_NAME_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = name.charAt(i);
+      boolean allowed =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == ':'
+              || c == '-';
+      if (!allowed) {
+        return false;
+      }
+    }
+    return true;
+  }
 }
