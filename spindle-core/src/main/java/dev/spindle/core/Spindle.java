@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spindle.core.engine.Engine;
 import dev.spindle.core.engine.NewTaskFactory;
 import dev.spindle.core.store.CancelResult;
+import dev.spindle.core.store.ClaimRequest;
+import dev.spindle.core.store.ClaimedTask;
+import dev.spindle.core.store.EnqueueResult;
 import dev.spindle.core.store.Enqueued;
 import dev.spindle.core.store.RetryResult;
 import dev.spindle.core.store.TaskStore;
@@ -19,7 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -124,7 +127,38 @@ public final class Spindle implements AutoCloseable {
       return List.of();
     }
     List<NewTask> tasks = validate(requests);
-    return written(tasks, store.enqueue(tasks), true);
+    ClaimRequest start = reserveStart(tasks);
+    if (start == null) {
+      return written(tasks, store.enqueue(tasks), true, List.of());
+    }
+    List<ClaimedTask> started = List.of();
+    try {
+      EnqueueResult result = store.enqueueAndStart(tasks, start);
+      started = result.started();
+      return written(tasks, result.enqueued(), true, started);
+    } finally {
+      engine.startedOnSubmit(start, started);
+    }
+  }
+
+  /**
+   * Room in this node's dispatcher of the first task's queue for the batch's due tasks of that
+   * queue to start from the submit itself, or null.
+   */
+  private ClaimRequest reserveStart(List<NewTask> tasks) {
+    String queue = tasks.get(0).queue();
+    Instant now = clock.instant();
+    int due = 0;
+    for (NewTask t : tasks) {
+      if (t.queue().equals(queue) && isDue(t, now)) {
+        due++;
+      }
+    }
+    return due == 0 ? null : engine.reserveStart(queue, due);
+  }
+
+  private static boolean isDue(NewTask t, Instant now) {
+    return !t.runAt().isAfter(now) && t.dependsOn().isEmpty();
   }
 
   /**
@@ -141,7 +175,7 @@ public final class Spindle implements AutoCloseable {
     }
     List<NewTask> tasks = validate(requests);
     // Not woken here: the tasks are invisible until the caller commits; the store announces them.
-    return written(tasks, store.enqueue(connection, tasks), false);
+    return written(tasks, store.enqueue(connection, tasks), false, List.of());
   }
 
   private List<NewTask> validate(List<TaskRequest> requests) {
@@ -160,9 +194,14 @@ public final class Spindle implements AutoCloseable {
     return tasks;
   }
 
-  private List<Long> written(List<NewTask> tasks, List<Enqueued> written, boolean wake) {
+  /**
+   * The ids of what was written; wakes this node's dispatchers of queues with new due tasks, unless
+   * every one of them was {@code started} by the submit already.
+   */
+  private List<Long> written(
+      List<NewTask> tasks, List<Enqueued> written, boolean wake, List<ClaimedTask> started) {
     List<Long> ids = new ArrayList<>(written.size());
-    Set<String> due = new HashSet<>();
+    Map<String, Integer> due = new HashMap<>();
     Map<List<String>, Integer> createdByQueueAndType = new LinkedHashMap<>();
     Instant now = clock.instant();
     for (int i = 0; i < written.size(); i++) {
@@ -170,13 +209,21 @@ public final class Spindle implements AutoCloseable {
       NewTask t = tasks.get(i);
       if (written.get(i).created()) {
         createdByQueueAndType.merge(List.of(t.queue(), t.type()), 1, Integer::sum);
-        if (!t.runAt().isAfter(now) && t.dependsOn().isEmpty()) {
-          due.add(t.queue());
+        if (isDue(t, now)) {
+          due.merge(t.queue(), 1, Integer::sum);
         }
       }
     }
+    for (ClaimedTask t : started) {
+      due.merge(t.queue(), -1, Integer::sum);
+    }
     if (wake) {
-      due.forEach(engine::wake);
+      due.forEach(
+          (queue, waiting) -> {
+            if (waiting > 0) {
+              engine.wake(queue);
+            }
+          });
     }
     createdByQueueAndType.forEach((qt, n) -> listener.submitted(qt.get(0), qt.get(1), n));
     return ids;

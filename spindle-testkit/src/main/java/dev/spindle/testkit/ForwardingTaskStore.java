@@ -3,6 +3,7 @@ package dev.spindle.testkit;
 import dev.spindle.core.store.CancelResult;
 import dev.spindle.core.store.ClaimRequest;
 import dev.spindle.core.store.ClaimedTask;
+import dev.spindle.core.store.EnqueueResult;
 import dev.spindle.core.store.Enqueued;
 import dev.spindle.core.store.HeartbeatRequest;
 import dev.spindle.core.store.HeartbeatResult;
@@ -36,6 +37,11 @@ public abstract class ForwardingTaskStore implements TaskStore {
   @Override
   public List<Enqueued> enqueue(List<NewTask> tasks) {
     return delegate.enqueue(tasks);
+  }
+
+  @Override
+  public EnqueueResult enqueueAndStart(List<NewTask> tasks, ClaimRequest start) {
+    return delegate.enqueueAndStart(tasks, start);
   }
 
   @Override

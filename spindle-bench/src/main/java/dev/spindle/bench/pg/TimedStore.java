@@ -3,6 +3,7 @@ package dev.spindle.bench.pg;
 import dev.spindle.core.store.CancelResult;
 import dev.spindle.core.store.ClaimRequest;
 import dev.spindle.core.store.ClaimedTask;
+import dev.spindle.core.store.EnqueueResult;
 import dev.spindle.core.store.Enqueued;
 import dev.spindle.core.store.HeartbeatRequest;
 import dev.spindle.core.store.HeartbeatResult;
@@ -78,6 +79,11 @@ final class TimedStore implements TaskStore {
   @Override
   public List<Enqueued> enqueue(List<NewTask> tasks) {
     return timed("enqueue", () -> delegate.enqueue(tasks), List::size);
+  }
+
+  @Override
+  public EnqueueResult enqueueAndStart(List<NewTask> tasks, ClaimRequest start) {
+    return timed("enqueue", () -> delegate.enqueueAndStart(tasks, start), r -> r.enqueued().size());
   }
 
   @Override

@@ -3,10 +3,13 @@ package dev.spindle.core.engine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spindle.core.SpindleListener;
 import dev.spindle.core.SpindleListener.AttemptResult;
+import dev.spindle.core.store.ClaimRequest;
+import dev.spindle.core.store.ClaimedTask;
 import dev.spindle.core.store.Outcome;
 import dev.spindle.core.store.TaskStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +96,31 @@ public final class Engine {
     if (d != null) {
       d.wake();
     }
+  }
+
+  /**
+   * Room for up to {@code tasks} new due tasks of {@code queue} to start right from their submit:
+   * the claim request to pass to {@link TaskStore#enqueueAndStart}, or null when this node does not
+   * run the queue or has no room now. A request returned here holds room in the queue's dispatcher
+   * until it is answered, exactly once, by {@link #startedOnSubmit}.
+   */
+  public ClaimRequest reserveStart(String queue, int tasks) {
+    QueueDispatcher d = dispatchers.get(queue);
+    int room = d == null ? 0 : d.reserve(tasks);
+    if (room == 0) {
+      return null;
+    }
+    Instant now = clock.instant();
+    return new ClaimRequest(
+        queue, settings.workerId(), room, now, now.plus(settings.leaseDuration()));
+  }
+
+  /**
+   * Answers a {@link #reserveStart} request with the tasks the store leased for it (none if the
+   * submit failed): they start as if a claim had brought them, and the rest of the room is freed.
+   */
+  public void startedOnSubmit(ClaimRequest reserved, List<ClaimedTask> started) {
+    dispatchers.get(reserved.queue()).startedOnSubmit(reserved.max(), started);
   }
 
   public void wakeAll() {

@@ -91,6 +91,7 @@ final class QueueDispatcher implements AutoCloseable {
   private final Thread thread;
   private volatile boolean stopping;
   private volatile boolean paused;
+  private volatile boolean accepting; // started: tasks may start from a submit
 
   QueueDispatcher(
       String queue,
@@ -140,6 +141,35 @@ final class QueueDispatcher implements AutoCloseable {
 
   void start() {
     thread.start();
+    accepting = true;
+  }
+
+  /**
+   * Reserves room for up to {@code tasks} tasks that a submit on this node may have the store lease
+   * to this dispatcher at once (see {@link Engine#reserveStart}); returns how many, 0 for none. The
+   * room counts as asked for, like a claim under way, until {@link #startedOnSubmit} answers it.
+   */
+  int reserve(int tasks) {
+    if (!accepting || paused || stopping) {
+      return 0;
+    }
+    lock.lock();
+    try {
+      int room = concurrency + ahead() - (running + buffer.size() + asked);
+      int reserved = Math.min(Math.min(tasks, room), settings.maxClaimBatch());
+      if (reserved <= 0) {
+        return 0;
+      }
+      asked += reserved;
+      return reserved;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Takes the tasks a submit started for a {@link #reserve} of {@code reserved}, and frees it. */
+  void startedOnSubmit(int reserved, List<ClaimedTask> started) {
+    land(reserved, started, null);
   }
 
   /** Tasks may be due: claim now instead of at the next poll. */
@@ -297,23 +327,34 @@ final class QueueDispatcher implements AutoCloseable {
 
   /** One claim of up to {@code want} tasks. */
   private void claim(int want, boolean alone) {
-    List<ClaimedTask> claimed = List.of();
+    List<ClaimedTask> claimed = null;
     try {
       Instant now = clock.instant();
       claimed =
           store.claim(
               new ClaimRequest(
                   queue, settings.workerId(), want, now, now.plus(settings.leaseDuration())));
-      listener.claimed(queue, want, claimed.size());
     } catch (RuntimeException e) {
       log.warn("claiming from queue '{}' failed; retrying", queue, e);
     }
+    land(want, claimed == null ? List.of() : claimed, alone);
+    if (claimed != null) {
+      // After landing, so a listener sees the dispatcher as the claim left it.
+      listener.claimed(queue, want, claimed.size());
+    }
+  }
+
+  /**
+   * Buffers the tasks leased for room of {@code want} that was asked for, and starts as many as
+   * slots are free. {@code alone} tells how the claim that brought them was made, null when a
+   * submit started them, which says nothing of whether the queue ran dry.
+   */
+  private void land(int want, List<ClaimedTask> claimed, Boolean alone) {
     List<ClaimedTask> start = new ArrayList<>(Math.min(claimed.size(), concurrency));
     List<ClaimedTask> stale = new ArrayList<>(0);
     lock.lock();
     try {
       asked -= want;
-      claimsUnderWay--;
       Instant now = clock.instant();
       for (ClaimedTask t : claimed) {
         if (startable(t, now)) {
@@ -330,11 +371,14 @@ final class QueueDispatcher implements AutoCloseable {
         running++;
         start.add(next);
       }
-      if (claimed.size() < want) {
-        if (alone) {
-          dry = true;
-        } else {
-          unsure = true;
+      if (alone != null) {
+        claimsUnderWay--;
+        if (claimed.size() < want) {
+          if (alone) {
+            dry = true;
+          } else {
+            unsure = true;
+          }
         }
       }
       signalIfUseful();

@@ -41,6 +41,22 @@ public interface TaskStore extends AutoCloseable {
   List<Enqueued> enqueue(List<NewTask> tasks);
 
   /**
+   * Writes the tasks as {@link #enqueue(List)} does and may, in the same transaction, lease some of
+   * them to the worker that is about to ask for them anyway: up to {@code start.max()} of the new
+   * tasks of queue {@code start.queue()} that are READY and due at {@code start.now()}, taken in
+   * claim order, but only when no task stored before them is due in that queue, so a new task never
+   * starts ahead of one already waiting. A leased task is RUNNING exactly as if {@link #claim} had
+   * returned it: one attempt counted, a fresh lease token greater than every earlier one, the lease
+   * ending at {@code start.leaseUntil()}.
+   *
+   * <p>Why: a task submitted to an idle queue then starts once its insert is durable, instead of
+   * after a wake-up, a claim and a second commit. The default leases nothing.
+   */
+  default EnqueueResult enqueueAndStart(List<NewTask> tasks, ClaimRequest start) {
+    return new EnqueueResult(enqueue(tasks), List.of());
+  }
+
+  /**
    * Writes the tasks through the caller's own JDBC connection, inside the caller's open
    * transaction, and commits nothing: the tasks exist if and only if the caller commits. Only
    * stores that keep tasks in the caller's database can do this.

@@ -8,6 +8,11 @@ import org.junit.jupiter.api.AfterEach;
 class PostgresTaskStoreContractTest extends StoreContractSuite {
 
   @Override
+  protected boolean startsOnSubmit() {
+    return false;
+  }
+
+  @Override
   protected TaskStore newStore() {
     return TestDatabase.openFresh();
   }

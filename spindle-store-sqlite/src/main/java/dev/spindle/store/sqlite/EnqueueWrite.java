@@ -1,31 +1,48 @@
 package dev.spindle.store.sqlite;
 
+import dev.spindle.core.store.ClaimRequest;
+import dev.spindle.core.store.ClaimedTask;
+import dev.spindle.core.store.EnqueueResult;
 import dev.spindle.core.store.Enqueued;
 import dev.spindle.core.store.IdempotencyConflictException;
 import dev.spindle.core.task.NewTask;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes a batch of new tasks, all or nothing, resolving idempotency keys first.
  *
  * <p>Keys are looked up before anything is inserted so a conflict is reported with the id that
  * holds the key; the unique index on the key still guards the invariant if a lookup were wrong.
+ *
+ * <p>With a {@code start} request (see {@link dev.spindle.core.store.TaskStore#enqueueAndStart}),
+ * new due tasks of its queue are inserted already RUNNING under a lease, when no stored task of the
+ * queue is due: that costs one index probe instead of a claim's search, row update and index
+ * changes, and the task starts one commit earlier.
  */
-final class EnqueueWrite implements WriteOp<List<Enqueued>> {
+final class EnqueueWrite implements WriteOp<EnqueueResult> {
   private final List<NewTask> tasks;
+  private final ClaimRequest start;
 
-  EnqueueWrite(List<NewTask> tasks) {
+  /**
+   * @param start who may get new tasks leased at once, and until when; null to lease none
+   */
+  EnqueueWrite(List<NewTask> tasks, ClaimRequest start) {
     this.tasks = tasks;
+    this.start = start;
   }
 
   @Override
-  public List<Enqueued> apply(WriterSession session) throws SQLException {
+  public EnqueueResult apply(WriterSession session) throws SQLException {
     Enqueued[] results = new Enqueued[tasks.size()];
     Map<String, Integer> firstIndexOfKey = new HashMap<>();
     List<Integer> toInsert = new ArrayList<>(tasks.size());
@@ -50,14 +67,14 @@ final class EnqueueWrite implements WriteOp<List<Enqueued>> {
         toInsert.add(i);
       }
     }
-    insert(session, toInsert, results);
+    List<ClaimedTask> started = insert(session, toInsert, results);
     for (int i = 0; i < tasks.size(); i++) {
       if (results[i] == null) {
         Enqueued first = results[firstIndexOfKey.get(tasks.get(i).idempotencyKey().get())];
         results[i] = new Enqueued(first.id(), false);
       }
     }
-    return List.of(results);
+    return new EnqueueResult(List.of(results), started);
   }
 
   private static Enqueued findExisting(WriterSession session, String key, String fingerprint)
@@ -76,38 +93,136 @@ final class EnqueueWrite implements WriteOp<List<Enqueued>> {
     }
   }
 
-  private void insert(WriterSession session, List<Integer> indexes, Enqueued[] results)
+  /** Inserts the tasks at {@code indexes}; returns those inserted RUNNING for {@link #start}. */
+  private List<ClaimedTask> insert(WriterSession session, List<Integer> indexes, Enqueued[] results)
       throws SQLException {
     if (indexes.isEmpty()) {
-      return;
+      return List.of();
     }
-    PreparedStatement insert = session.statement("insert");
-    insert.clearBatch();
+    boolean[] waits = new boolean[tasks.size()];
+    for (int i : indexes) {
+      results[i] = new Enqueued(session.nextTaskId(), true);
+      waits[i] = waitsForAny(session, tasks.get(i).dependsOn());
+    }
+    Set<Integer> toStart = toStart(session, indexes, results, waits);
+    long token = toStart.isEmpty() ? 0 : session.nextLeaseToken();
+    PreparedStatement insert = null;
+    PreparedStatement insertStarted = null;
+    List<ClaimedTask> started = new ArrayList<>(toStart.size());
     for (int i : indexes) {
       NewTask task = tasks.get(i);
-      long id = session.nextTaskId();
-      insert.setLong(1, id);
-      insert.setString(2, task.type());
-      insert.setString(3, task.queue());
-      insert.setInt(4, task.priority());
-      insert.setString(5, task.payloadJson());
-      insert.setInt(6, task.maxAttempts());
-      insert.setLong(7, TaskRows.millis(task.createdAt()));
-      insert.setLong(8, TaskRows.millis(task.runAt()));
-      TaskRows.setOptionalMillis(insert, 9, task.deadline());
-      insert.setLong(10, task.timeout().toMillis());
-      TaskRows.setOptionalString(insert, 11, task.idempotencyKey());
-      insert.setString(12, task.fingerprint());
-      boolean waits = waitsForAny(session, task.dependsOn());
-      insert.setString(13, waits ? "WAITING" : "READY");
-      if (!waits && !task.runAt().isAfter(task.createdAt())) {
+      long id = results[i].id();
+      if (toStart.contains(i)) {
+        if (insertStarted == null) {
+          insertStarted = session.statement("insert_started");
+          insertStarted.clearBatch();
+        }
+        bindTask(insertStarted, id, task);
+        long leaseUntil = TaskRows.millis(start.leaseUntil());
+        insertStarted.setString(13, start.workerId());
+        insertStarted.setLong(14, token);
+        insertStarted.setLong(15, leaseUntil);
+        insertStarted.setLong(16, TaskRows.millis(start.now()));
+        insertStarted.addBatch();
+        session.leases().granted(id, token, leaseUntil);
+        started.add(startedTask(id, task, token));
+        continue;
+      }
+      if (insert == null) {
+        insert = session.statement("insert");
+        insert.clearBatch();
+      }
+      bindTask(insert, id, task);
+      insert.setString(13, waits[i] ? "WAITING" : "READY");
+      if (!waits[i] && !task.runAt().isAfter(task.createdAt())) {
         session.tasksDue(task.queue());
       }
       insert.addBatch();
-      results[i] = new Enqueued(id, true);
     }
-    WriterSession.executeBatch(insert);
+    if (insert != null) {
+      WriterSession.executeBatch(insert);
+    }
+    if (insertStarted != null) {
+      WriterSession.executeBatch(insertStarted);
+    }
     insertDependencies(session, indexes, results);
+    started.sort(ClaimedTask.CLAIM_ORDER);
+    return started;
+  }
+
+  /**
+   * The indexes of the new tasks to insert RUNNING: up to {@code start.max()} of those a claim at
+   * {@code start.now()} could take, in claim order, and none if a stored task of the queue is due,
+   * since a claim would take that one first.
+   */
+  private Set<Integer> toStart(
+      WriterSession session, List<Integer> indexes, Enqueued[] results, boolean[] waits)
+      throws SQLException {
+    if (start == null) {
+      return Set.of();
+    }
+    List<Integer> candidates = new ArrayList<>();
+    for (int i : indexes) {
+      NewTask task = tasks.get(i);
+      if (!waits[i]
+          && task.queue().equals(start.queue())
+          && !task.runAt().isAfter(start.now())
+          && (task.deadline().isEmpty() || !task.deadline().get().isBefore(start.now()))) {
+        candidates.add(i);
+      }
+    }
+    if (candidates.isEmpty() || queueHasDueTask(session)) {
+      return Set.of();
+    }
+    candidates.sort(
+        Comparator.<Integer>comparingInt(i -> -tasks.get(i).priority())
+            .thenComparing(i -> tasks.get(i).runAt())
+            .thenComparingLong(i -> results[i].id()));
+    return new HashSet<>(candidates.subList(0, Math.min(start.max(), candidates.size())));
+  }
+
+  private boolean queueHasDueTask(WriterSession session) throws SQLException {
+    PreparedStatement probe = session.statement("queue_has_due_task");
+    probe.setString(1, start.queue());
+    probe.setLong(2, TaskRows.millis(start.now()));
+    try (ResultSet rs = probe.executeQuery()) {
+      return rs.next();
+    }
+  }
+
+  /** Binds the columns both inserts share, parameters 1 to 12. */
+  private static void bindTask(PreparedStatement insert, long id, NewTask task)
+      throws SQLException {
+    insert.setLong(1, id);
+    insert.setString(2, task.type());
+    insert.setString(3, task.queue());
+    insert.setInt(4, task.priority());
+    insert.setString(5, task.payloadJson());
+    insert.setInt(6, task.maxAttempts());
+    insert.setLong(7, TaskRows.millis(task.createdAt()));
+    insert.setLong(8, TaskRows.millis(task.runAt()));
+    TaskRows.setOptionalMillis(insert, 9, task.deadline());
+    insert.setLong(10, task.timeout().toMillis());
+    TaskRows.setOptionalString(insert, 11, task.idempotencyKey());
+    insert.setString(12, task.fingerprint());
+  }
+
+  /** The task as a claim of the row just inserted would return it. */
+  private ClaimedTask startedTask(long id, NewTask task, long token) {
+    return new ClaimedTask(
+        id,
+        task.type(),
+        task.queue(),
+        task.payloadJson(),
+        task.priority(),
+        1,
+        task.maxAttempts(),
+        token,
+        start.leaseUntil(),
+        TaskRows.instant(TaskRows.millis(task.createdAt())),
+        TaskRows.instant(TaskRows.millis(task.runAt())),
+        task.deadline().map(d -> TaskRows.instant(TaskRows.millis(d))),
+        Duration.ofMillis(task.timeout().toMillis()));
   }
 
   private static boolean waitsForAny(WriterSession session, List<Long> parents)

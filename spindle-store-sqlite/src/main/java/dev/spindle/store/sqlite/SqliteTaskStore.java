@@ -3,6 +3,7 @@ package dev.spindle.store.sqlite;
 import dev.spindle.core.store.CancelResult;
 import dev.spindle.core.store.ClaimRequest;
 import dev.spindle.core.store.ClaimedTask;
+import dev.spindle.core.store.EnqueueResult;
 import dev.spindle.core.store.Enqueued;
 import dev.spindle.core.store.HeartbeatRequest;
 import dev.spindle.core.store.HeartbeatResult;
@@ -158,8 +159,18 @@ public final class SqliteTaskStore implements TaskStore {
     if (tasks.isEmpty()) {
       return List.of();
     }
+    return writer
+        .execute("enqueue " + tasks.size() + " tasks", new EnqueueWrite(List.copyOf(tasks), null))
+        .enqueued();
+  }
+
+  @Override
+  public EnqueueResult enqueueAndStart(List<NewTask> tasks, ClaimRequest start) {
+    if (tasks.isEmpty()) {
+      return new EnqueueResult(List.of(), List.of());
+    }
     return writer.execute(
-        "enqueue " + tasks.size() + " tasks", new EnqueueWrite(List.copyOf(tasks)));
+        "enqueue " + tasks.size() + " tasks", new EnqueueWrite(List.copyOf(tasks), start));
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spindle.core.store.ClaimRequest;
 import dev.spindle.core.store.ClaimedTask;
+import dev.spindle.core.store.EnqueueResult;
 import dev.spindle.core.store.Enqueued;
 import dev.spindle.core.store.IdempotencyConflictException;
 import dev.spindle.core.store.Outcome;
@@ -156,7 +157,9 @@ class SqliteGroupCommitTest {
   }
 
   private CompletableFuture<List<Enqueued>> enqueueAsync(NewTask... tasks) {
-    return writer.submitAsync("enqueue", new EnqueueWrite(List.of(tasks)));
+    return writer
+        .submitAsync("enqueue", new EnqueueWrite(List.of(tasks), null))
+        .thenApply(EnqueueResult::enqueued);
   }
 
   private void awaitPending(int count) {

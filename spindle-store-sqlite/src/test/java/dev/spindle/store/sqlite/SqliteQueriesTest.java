@@ -43,24 +43,34 @@ class SqliteQueriesTest {
     Path file = dir.resolve("tasks.db");
     SqliteTaskStore.open(file).close();
 
+    assertThat(plan(file, "claim", "worker", 1, 2, 3, "default", 10))
+        .contains("SEARCH spindle_task USING COVERING INDEX spindle_task_ready (queue=?)");
+  }
+
+  /** The probe a submit runs before it starts its tasks at once is the claim's search, stopped. */
+  @Test
+  void dueTaskProbeReadsOnlyTheReadyIndex(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("tasks.db");
+    SqliteTaskStore.open(file).close();
+
+    assertThat(plan(file, "queue_has_due_task", "default", 3))
+        .containsExactly("SEARCH spindle_task USING COVERING INDEX spindle_task_ready (queue=?)");
+  }
+
+  private static List<String> plan(Path file, String query, Object... parameters) throws Exception {
     List<String> plan = new ArrayList<>();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         PreparedStatement ps =
-            c.prepareStatement("EXPLAIN QUERY PLAN " + SqliteQueries.sql("claim"))) {
-      ps.setString(1, "worker");
-      ps.setLong(2, 1);
-      ps.setLong(3, 2);
-      ps.setLong(4, 3);
-      ps.setString(5, "default");
-      ps.setInt(6, 10);
+            c.prepareStatement("EXPLAIN QUERY PLAN " + SqliteQueries.sql(query))) {
+      for (int i = 0; i < parameters.length; i++) {
+        ps.setObject(i + 1, parameters[i]);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           plan.add(rs.getString(4));
         }
       }
     }
-
-    assertThat(plan)
-        .contains("SEARCH spindle_task USING COVERING INDEX spindle_task_ready (queue=?)");
+    return plan;
   }
 }

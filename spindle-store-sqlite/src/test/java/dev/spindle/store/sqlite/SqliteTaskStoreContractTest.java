@@ -10,6 +10,11 @@ class SqliteTaskStoreContractTest extends StoreContractSuite {
   @TempDir Path dir;
 
   @Override
+  protected boolean startsOnSubmit() {
+    return true;
+  }
+
+  @Override
   protected TaskStore newStore() {
     return SqliteTaskStore.open(dir.resolve("spindle.db"));
   }

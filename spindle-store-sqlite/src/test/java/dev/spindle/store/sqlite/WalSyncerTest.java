@@ -3,6 +3,7 @@ package dev.spindle.store.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spindle.core.store.EnqueueResult;
 import dev.spindle.core.store.Enqueued;
 import dev.spindle.core.store.StoreException;
 import dev.spindle.core.task.TaskState;
@@ -124,9 +125,12 @@ class WalSyncerTest {
   }
 
   private CompletableFuture<List<Enqueued>> enqueueAsync(String payload) {
-    return writer.submitAsync(
-        "enqueue",
-        new EnqueueWrite(List.of(NewTasks.task("q", clock.instant()).payload(payload).build())));
+    return writer
+        .submitAsync(
+            "enqueue",
+            new EnqueueWrite(
+                List.of(NewTasks.task("q", clock.instant()).payload(payload).build()), null))
+        .thenApply(EnqueueResult::enqueued);
   }
 
   private void awaitCommits(long commits) {

@@ -14,10 +14,12 @@ import dev.spindle.core.TaskTypeOptions;
 import dev.spindle.core.store.CancelResult;
 import dev.spindle.core.store.ClaimRequest;
 import dev.spindle.core.store.ClaimedTask;
+import dev.spindle.core.store.EnqueueResult;
 import dev.spindle.core.store.IdempotencyConflictException;
 import dev.spindle.core.store.Outcome;
 import dev.spindle.core.store.RetryResult;
 import dev.spindle.core.store.TaskStore;
+import dev.spindle.core.task.NewTask;
 import dev.spindle.core.task.PageRequest;
 import dev.spindle.core.task.TaskInfo;
 import dev.spindle.core.task.TaskState;
@@ -791,7 +793,8 @@ public abstract class EngineContract {
     }
 
     /**
-     * @param afterClaim sees what each claim got, before the dispatcher does
+     * @param afterClaim sees what each claim got, and what each submit started, before the
+     *     dispatcher does
      */
     ClaimAhead(Consumer<List<ClaimedTask>> afterClaim) throws Exception {
       inner = createStore();
@@ -802,6 +805,13 @@ public abstract class EngineContract {
               List<ClaimedTask> claimed = super.claim(request);
               afterClaim.accept(claimed);
               return claimed;
+            }
+
+            @Override
+            public EnqueueResult enqueueAndStart(List<NewTask> tasks, ClaimRequest start) {
+              EnqueueResult result = super.enqueueAndStart(tasks, start);
+              afterClaim.accept(result.started());
+              return result;
             }
 
             @Override

@@ -13,6 +13,9 @@ public abstract class StoreContractSuite {
   /** A new, empty store. */
   protected abstract TaskStore newStore();
 
+  /** Whether the store leases new tasks on submit (see {@link StartOnSubmitContract}). */
+  protected abstract boolean startsOnSubmit();
+
   @Nested
   class Enqueue extends EnqueueContract {
     @Override
@@ -74,6 +77,19 @@ public abstract class StoreContractSuite {
     @Override
     protected TaskStore createStore() {
       return newStore();
+    }
+  }
+
+  @Nested
+  class StartOnSubmit extends StartOnSubmitContract {
+    @Override
+    protected TaskStore createStore() {
+      return newStore();
+    }
+
+    @Override
+    protected boolean startsOnSubmit() {
+      return StoreContractSuite.this.startsOnSubmit();
     }
   }
 }

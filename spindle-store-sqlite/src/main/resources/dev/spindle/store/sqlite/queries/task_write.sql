@@ -11,6 +11,20 @@ INSERT INTO spindle_task (id, type, queue, state, priority, payload, max_attempt
                           run_at, deadline, timeout_ms, idempotency_key, fingerprint)
 VALUES (?1, ?2, ?3, ?13, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
 
+-- A new task leased at once to the worker that submitted it (EnqueueWrite), as a claim would.
+-- name: insert_started
+INSERT INTO spindle_task (id, type, queue, state, priority, payload, max_attempts, created_at,
+                          run_at, deadline, timeout_ms, idempotency_key, fingerprint, attempts,
+                          lease_owner, lease_token, lease_until, started_at)
+VALUES (?1, ?2, ?3, 'RUNNING', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, ?13, ?14, ?15, ?16)
+
+-- Whether a claim at ?2 would find a task of queue ?1: the same search, stopped at the first.
+-- name: queue_has_due_task
+SELECT 1 FROM spindle_task
+ WHERE state = 'READY' AND queue = ?1 AND run_at <= ?2
+   AND (deadline IS NULL OR deadline >= ?2)
+ LIMIT 1
+
 -- name: insert_dependency
 INSERT OR IGNORE INTO spindle_task_dep (child, parent) VALUES (?1, ?2)
 
