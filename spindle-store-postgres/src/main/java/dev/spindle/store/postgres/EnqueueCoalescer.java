@@ -1,6 +1,8 @@
 package dev.spindle.store.postgres;
 
+import dev.spindle.core.store.ClaimRequest;
 import dev.spindle.core.store.Enqueued;
+import dev.spindle.core.store.StartOnSubmit;
 import dev.spindle.core.store.StoreException;
 import dev.spindle.core.task.NewTask;
 import java.util.ArrayList;
@@ -27,13 +29,19 @@ final class EnqueueCoalescer implements AutoCloseable {
   /** Rows above which a writer stops adding callers' batches to its write. */
   static final int MAX_ROWS = 5000;
 
-  /** Writes tasks in one statement, committed on its own; throws on failure. */
+  /**
+   * Writes tasks in one statement, committed on its own, starting those with an entry in {@code
+   * startPerTask} (null for none, see {@link EnqueueStatement#write}); throws on failure.
+   */
   @FunctionalInterface
   interface Write {
-    List<Enqueued> apply(List<NewTask> tasks);
+    EnqueueStatement.Written apply(List<NewTask> tasks, ClaimRequest[] startPerTask);
   }
 
-  private record Pending(List<NewTask> tasks, CompletableFuture<List<Enqueued>> result) {}
+  private record Pending(
+      List<NewTask> tasks,
+      ClaimRequest start,
+      CompletableFuture<EnqueueStatement.Written> result) {}
 
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Write write;
@@ -50,10 +58,18 @@ final class EnqueueCoalescer implements AutoCloseable {
 
   /** Writes {@code tasks}, shared with other callers' batches; returns when committed. */
   List<Enqueued> enqueue(List<NewTask> tasks) {
+    return enqueue(tasks, null).enqueued();
+  }
+
+  /**
+   * Writes {@code tasks}, shared with other callers' batches, and may insert RUNNING, leased for
+   * {@code start}, those {@link StartOnSubmit#choose} picks; returns when committed.
+   */
+  EnqueueStatement.Written enqueue(List<NewTask> tasks, ClaimRequest start) {
     if (closed) {
       throw new StoreException("the store is closed; cannot enqueue " + tasks.size() + " tasks");
     }
-    Pending pending = new Pending(tasks, new CompletableFuture<>());
+    Pending pending = new Pending(tasks, start, new CompletableFuture<>());
     queue.add(pending);
     if (closed) {
       failLeftovers();
@@ -105,19 +121,31 @@ final class EnqueueCoalescer implements AutoCloseable {
     for (Pending p : batch) {
       all.addAll(p.tasks());
     }
-    List<Enqueued> written;
+    ClaimRequest[] starts = null;
+    int offset = 0;
+    for (Pending p : batch) {
+      ClaimRequest[] own = startsOf(p);
+      if (own != null) {
+        if (starts == null) {
+          starts = new ClaimRequest[all.size()];
+        }
+        System.arraycopy(own, 0, starts, offset, own.length);
+      }
+      offset += p.tasks().size();
+    }
+    EnqueueStatement.Written written;
     try {
       writes.incrementAndGet();
-      written = write.apply(all);
+      written = write.apply(all, starts);
     } catch (RuntimeException e) {
       // Nothing was written (one statement); find out whose batch it was.
       batch.forEach(this::writeAlone);
       return;
     }
-    int offset = 0;
+    offset = 0;
     for (Pending p : batch) {
       int n = p.tasks().size();
-      p.result().complete(written.subList(offset, offset + n));
+      p.result().complete(written.slice(offset, offset + n));
       offset += n;
     }
   }
@@ -125,10 +153,28 @@ final class EnqueueCoalescer implements AutoCloseable {
   private void writeAlone(Pending pending) {
     try {
       writes.incrementAndGet();
-      pending.result().complete(write.apply(pending.tasks()));
+      pending.result().complete(write.apply(pending.tasks(), startsOf(pending)));
     } catch (RuntimeException e) {
       pending.result().completeExceptionally(e);
     }
+  }
+
+  /** Per task of the caller's batch, the claim to lease it to, or null; null for none at all. */
+  private static ClaimRequest[] startsOf(Pending p) {
+    if (p.start() == null) {
+      return null;
+    }
+    List<NewTask> tasks = p.tasks();
+    List<Integer> chosen =
+        StartOnSubmit.choose(tasks, p.start(), i -> tasks.get(i).dependsOn().isEmpty());
+    if (chosen.isEmpty()) {
+      return null;
+    }
+    ClaimRequest[] starts = new ClaimRequest[tasks.size()];
+    for (int i : chosen) {
+      starts[i] = p.start();
+    }
+    return starts;
   }
 
   /** Statements written so far, shared or alone (for tests). */

@@ -1,5 +1,6 @@
 package dev.spindle.store.postgres;
 
+import dev.spindle.core.store.ClaimRequest;
 import dev.spindle.core.store.Enqueued;
 import dev.spindle.core.store.IdempotencyConflictException;
 import dev.spindle.core.store.StoreException;
@@ -8,11 +9,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * Writes a batch of new tasks with one statement (the {@code enqueue} query), on whatever
@@ -47,11 +50,34 @@ final class EnqueueStatement {
   }
 
   /**
+   * What a write did.
+   *
+   * @param enqueued one result per task, in input order
+   * @param leaseTokens per task, the lease token it was inserted RUNNING under, 0 if it was not
+   */
+  record Written(List<Enqueued> enqueued, long[] leaseTokens) {
+    Written slice(int from, int to) {
+      return new Written(enqueued.subList(from, to), Arrays.copyOfRange(leaseTokens, from, to));
+    }
+  }
+
+  /**
    * Writes the batch on {@code c}. In a caller's transaction every queue with due tasks is
    * announced (the notification is delivered only if the caller commits); otherwise the announcer
    * decides, see {@link QueueAnnouncer}.
    */
   List<Enqueued> write(Connection c, List<NewTask> tasks, boolean callersTransaction)
+      throws SQLException {
+    return write(c, tasks, callersTransaction, null).enqueued();
+  }
+
+  /**
+   * Writes the batch on {@code c}, inserting RUNNING the tasks whose entry in {@code startPerTask}
+   * names a claim to lease them to (see the {@code enqueue_start} query), when no stored task of
+   * the queue is due. Only a batch without keys and dependencies starts tasks; null starts none.
+   */
+  Written write(
+      Connection c, List<NewTask> tasks, boolean callersTransaction, ClaimRequest[] startPerTask)
       throws SQLException {
     Enqueued[] results = new Enqueued[tasks.size()];
     Map<String, Integer> firstIndexOfKey = new HashMap<>();
@@ -72,12 +98,23 @@ final class EnqueueStatement {
       toWrite.add(task);
       writtenIndex.add(i);
     }
+    boolean anyStart = false;
+    if (startPerTask != null && !hasKeys(tasks) && !hasDependencies(tasks)) {
+      for (ClaimRequest start : startPerTask) {
+        anyStart |= start != null;
+      }
+    }
+    boolean starts = anyStart; // then toWrite is tasks, in the same order
+    long[] tokens = new long[tasks.size()];
     String[] notifyQueues = new String[0];
     if (notify) {
-      Set<String> due = dueQueues(toWrite);
+      // A task that may start is left out: if it does not, its queue has a due task already.
+      Set<String> due = dueQueues(toWrite, i -> starts && startPerTask[i] != null);
       notifyQueues = callersTransaction ? due.toArray(String[]::new) : announcer.admit(due);
     }
-    Map<String, Integer> taken = insert(c, toWrite, writtenIndex, notifyQueues, results);
+    Map<String, Integer> taken =
+        insert(
+            c, toWrite, writtenIndex, notifyQueues, starts ? startPerTask : null, results, tokens);
     if (!taken.isEmpty()) {
       resolveTakenKeys(c, taken, tasks, results);
     }
@@ -87,27 +124,48 @@ final class EnqueueStatement {
         results[i] = new Enqueued(first.id(), false);
       }
     }
-    return List.of(results);
+    return new Written(List.of(results), tokens);
+  }
+
+  private static boolean hasDependencies(List<NewTask> tasks) {
+    for (NewTask t : tasks) {
+      if (!t.dependsOn().isEmpty()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Queues that get tasks due at once; a task with dependencies may wait, so it is left out. */
   static Set<String> dueQueues(List<NewTask> tasks) {
+    return dueQueues(tasks, i -> false);
+  }
+
+  /** {@link #dueQueues(List)} without the tasks at the indexes {@code skip} accepts. */
+  static Set<String> dueQueues(List<NewTask> tasks, IntPredicate skip) {
     Set<String> queues = new LinkedHashSet<>();
-    for (NewTask t : tasks) {
-      if (t.dependsOn().isEmpty() && !t.runAt().isAfter(t.createdAt())) {
+    for (int i = 0; i < tasks.size(); i++) {
+      NewTask t = tasks.get(i);
+      if (!skip.test(i) && t.dependsOn().isEmpty() && !t.runAt().isAfter(t.createdAt())) {
         queues.add(t.queue());
       }
     }
     return queues;
   }
 
-  /** Inserts the tasks; returns the keys found taken, with the batch index that asked for each. */
+  /**
+   * Inserts the tasks; returns the keys found taken, with the batch index that asked for each. With
+   * {@code starts} (a batch without keys and dependencies, in batch order), fills {@code tokens}
+   * for the tasks inserted RUNNING.
+   */
   private Map<String, Integer> insert(
       Connection c,
       List<NewTask> tasks,
       List<Integer> batchIndex,
       String[] notifyQueues,
-      Enqueued[] results)
+      ClaimRequest[] starts,
+      Enqueued[] results,
+      long[] tokens)
       throws SQLException {
     int n = tasks.size();
     String[] types = new String[n];
@@ -148,7 +206,8 @@ final class EnqueueStatement {
     Map<String, Integer> taken = new HashMap<>();
     boolean plain = deps.isEmpty() && !hasKeys(tasks);
     // Dependencies make the statement look parents up in the hot table: plan it for its values.
-    NamedSql sql = queries.get(plain ? "enqueue_plain" : "enqueue");
+    NamedSql sql =
+        queries.get(starts != null ? "enqueue_start" : plain ? "enqueue_plain" : "enqueue");
     try (NamedSql.Bound st = sql.prepare(c, !deps.isEmpty())) {
       st.set("types", types)
           .set("queues", queues)
@@ -165,6 +224,9 @@ final class EnqueueStatement {
       if (!plain) {
         st.set("keys", keys).set("dep_ords", depOrds).set("dep_parents", depParents);
       }
+      if (starts != null) {
+        bindStarts(st, starts);
+      }
       try (ResultSet rs = st.statement().executeQuery()) {
         int i = 0;
         while (rs.next()) {
@@ -175,6 +237,9 @@ final class EnqueueStatement {
           } else {
             taken.put(keys[i], index);
           }
+          if (starts != null) {
+            tokens[index] = rs.getLong(4); // 0 for SQL null: inserted READY
+          }
           i++;
         }
         if (i != n) {
@@ -183,6 +248,22 @@ final class EnqueueStatement {
       }
     }
     return taken;
+  }
+
+  private static void bindStarts(NamedSql.Bound st, ClaimRequest[] starts) throws SQLException {
+    int n = starts.length;
+    String[] owners = new String[n];
+    Long[] ats = new Long[n];
+    Long[] untils = new Long[n];
+    for (int i = 0; i < n; i++) {
+      ClaimRequest start = starts[i];
+      if (start != null) {
+        owners[i] = start.workerId();
+        ats[i] = start.now().toEpochMilli();
+        untils[i] = start.leaseUntil().toEpochMilli();
+      }
+    }
+    st.set("start_owners", owners).set("start_ats", ats).set("start_untils", untils);
   }
 
   private void resolveTakenKeys(

@@ -3,12 +3,14 @@ package dev.spindle.store.postgres;
 import dev.spindle.core.store.CancelResult;
 import dev.spindle.core.store.ClaimRequest;
 import dev.spindle.core.store.ClaimedTask;
+import dev.spindle.core.store.EnqueueResult;
 import dev.spindle.core.store.Enqueued;
 import dev.spindle.core.store.HeartbeatRequest;
 import dev.spindle.core.store.HeartbeatResult;
 import dev.spindle.core.store.Outcome;
 import dev.spindle.core.store.RescueResult;
 import dev.spindle.core.store.RetryResult;
+import dev.spindle.core.store.StartOnSubmit;
 import dev.spindle.core.store.StoreException;
 import dev.spindle.core.store.TaskStore;
 import dev.spindle.core.task.NewTask;
@@ -22,6 +24,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -86,9 +89,10 @@ public final class PostgresTaskStore implements TaskStore {
     this.coalescer =
         new EnqueueCoalescer(
             options.enqueueWriters(),
-            batch ->
+            (batch, starts) ->
                 runner.autocommit(
-                    "enqueue " + batch.size() + " tasks", c -> enqueue.write(c, batch, false)));
+                    "enqueue " + batch.size() + " tasks",
+                    c -> enqueue.write(c, batch, false, starts)));
     this.claim = new ClaimStatement(queries, options.maxClaimBatch());
     this.complete = new CompleteStatement(queries);
     this.heartbeat = new HeartbeatStatement(queries);
@@ -171,6 +175,36 @@ public final class PostgresTaskStore implements TaskStore {
       listener.deliverLocally(EnqueueStatement.dueQueues(batch));
     }
     return written;
+  }
+
+  /**
+   * Writes the tasks as {@link #enqueue(List)} does, inserting RUNNING the ones {@code start} may
+   * lease when no stored task of their queue is due (see {@link TaskStore#enqueueAndStart}). A
+   * batch with idempotency keys or dependencies starts none.
+   */
+  @Override
+  public EnqueueResult enqueueAndStart(List<NewTask> tasks, ClaimRequest start) {
+    if (tasks.isEmpty()) {
+      return new EnqueueResult(List.of(), List.of());
+    }
+    List<NewTask> batch = List.copyOf(tasks);
+    if (EnqueueStatement.hasKeys(batch)) {
+      return new EnqueueResult(enqueue(batch), List.of());
+    }
+    EnqueueStatement.Written written = coalescer.enqueue(batch, start);
+    long[] tokens = written.leaseTokens();
+    List<ClaimedTask> started = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      if (tokens[i] != 0) {
+        started.add(
+            StartOnSubmit.started(written.enqueued().get(i).id(), batch.get(i), start, tokens[i]));
+      }
+    }
+    started.sort(ClaimedTask.CLAIM_ORDER);
+    if (options.notifications()) {
+      listener.deliverLocally(EnqueueStatement.dueQueues(batch, i -> tokens[i] != 0));
+    }
+    return new EnqueueResult(written.enqueued(), started);
   }
 
   /**

@@ -3,14 +3,19 @@ package dev.spindle.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spindle.core.store.ClaimRequest;
+import dev.spindle.core.store.ClaimedTask;
+import dev.spindle.core.store.EnqueueResult;
 import dev.spindle.core.store.Enqueued;
 import dev.spindle.core.store.StoreException;
 import dev.spindle.core.task.NewTask;
+import dev.spindle.core.task.TaskState;
 import dev.spindle.testkit.ManualClock;
 import dev.spindle.testkit.store.NewTasks;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -114,6 +119,63 @@ class PostgresEnqueueCoalescingTest {
     } finally {
       oneWriter.close();
     }
+  }
+
+  @Test
+  @Timeout(60)
+  void callersSharingAWriteEachGetTheTasksStartedForThemUnderOneLeaseToken() throws Exception {
+    PostgresTaskStore oneWriter =
+        PostgresTaskStore.open(store.options().toBuilder().poolSize(2).build());
+    try (Connection blocker = TestDatabase.connect();
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      blocker.setAutoCommit(false);
+      try (Statement st = blocker.createStatement()) {
+        st.execute("LOCK TABLE " + store.options().schema() + ".spindle_task IN EXCLUSIVE MODE");
+      }
+      NewTask elsewhere = NewTasks.task("other", clock.instant()).build();
+      Future<List<Enqueued>> first = pool.submit(() -> oneWriter.enqueue(List.of(elsewhere)));
+      awaitWaiting(oneWriter, 0);
+      Future<EnqueueResult> a =
+          pool.submit(() -> oneWriter.enqueueAndStart(List.of(task("a1"), task("a2")), start(1)));
+      Future<EnqueueResult> b =
+          pool.submit(
+              () ->
+                  oneWriter.enqueueAndStart(List.of(task("b1"), task("b2"), task("b3")), start(2)));
+      awaitWaiting(oneWriter, 2);
+      blocker.rollback();
+
+      assertThat(first.get()).hasSize(1);
+      List<Long> aIds = ids(a.get());
+      List<Long> bIds = ids(b.get());
+      assertThat(oneWriter.coalescer().writes()).as("a and b in one write").isEqualTo(2);
+      assertThat(a.get().started()).extracting(ClaimedTask::id).containsExactly(aIds.get(0));
+      assertThat(b.get().started())
+          .extracting(ClaimedTask::id)
+          .containsExactly(bIds.get(0), bIds.get(1));
+      assertThat(a.get().started().get(0).leaseToken())
+          .isEqualTo(b.get().started().get(0).leaseToken())
+          .isEqualTo(b.get().started().get(1).leaseToken());
+      for (ClaimedTask t : b.get().started()) {
+        assertThat(oneWriter.get(t.id()).orElseThrow().state()).isEqualTo(TaskState.RUNNING);
+      }
+      Instant now = clock.instant();
+      List<ClaimedTask> rest =
+          oneWriter.claim(new ClaimRequest("default", "w", 10, now, now.plusSeconds(30)));
+      assertThat(rest)
+          .extracting(ClaimedTask::id)
+          .containsExactlyInAnyOrder(aIds.get(1), bIds.get(2));
+    } finally {
+      oneWriter.close();
+    }
+  }
+
+  private ClaimRequest start(int max) {
+    Instant now = clock.instant();
+    return new ClaimRequest("default", "submitter", max, now, now.plusSeconds(30));
+  }
+
+  private static List<Long> ids(EnqueueResult result) {
+    return result.enqueued().stream().map(Enqueued::id).toList();
   }
 
   /** Waits until {@code count} batches queue behind the busy writer (after the first is taken). */

@@ -9,7 +9,7 @@ class PostgresTaskStoreContractTest extends StoreContractSuite {
 
   @Override
   protected boolean startsOnSubmit() {
-    return false;
+    return true;
   }
 
   @Override

@@ -5,13 +5,12 @@ import dev.spindle.core.store.ClaimedTask;
 import dev.spindle.core.store.EnqueueResult;
 import dev.spindle.core.store.Enqueued;
 import dev.spindle.core.store.IdempotencyConflictException;
+import dev.spindle.core.store.StartOnSubmit;
 import dev.spindle.core.task.NewTask;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -104,7 +103,7 @@ final class EnqueueWrite implements WriteOp<EnqueueResult> {
       results[i] = new Enqueued(session.nextTaskId(), true);
       waits[i] = waitsForAny(session, tasks.get(i).dependsOn());
     }
-    Set<Integer> toStart = toStart(session, indexes, results, waits);
+    Set<Integer> toStart = toStart(session, indexes, waits);
     long token = toStart.isEmpty() ? 0 : session.nextLeaseToken();
     PreparedStatement insert = null;
     PreparedStatement insertStarted = null;
@@ -125,7 +124,7 @@ final class EnqueueWrite implements WriteOp<EnqueueResult> {
         insertStarted.setLong(16, TaskRows.millis(start.now()));
         insertStarted.addBatch();
         session.leases().granted(id, token, leaseUntil);
-        started.add(startedTask(id, task, token));
+        started.add(StartOnSubmit.started(id, task, start, token));
         continue;
       }
       if (insert == null) {
@@ -155,30 +154,18 @@ final class EnqueueWrite implements WriteOp<EnqueueResult> {
    * {@code start.now()} could take, in claim order, and none if a stored task of the queue is due,
    * since a claim would take that one first.
    */
-  private Set<Integer> toStart(
-      WriterSession session, List<Integer> indexes, Enqueued[] results, boolean[] waits)
+  private Set<Integer> toStart(WriterSession session, List<Integer> indexes, boolean[] waits)
       throws SQLException {
     if (start == null) {
       return Set.of();
     }
-    List<Integer> candidates = new ArrayList<>();
-    for (int i : indexes) {
-      NewTask task = tasks.get(i);
-      if (!waits[i]
-          && task.queue().equals(start.queue())
-          && !task.runAt().isAfter(start.now())
-          && (task.deadline().isEmpty() || !task.deadline().get().isBefore(start.now()))) {
-        candidates.add(i);
-      }
-    }
-    if (candidates.isEmpty() || queueHasDueTask(session)) {
+    boolean[] inserted = new boolean[tasks.size()];
+    indexes.forEach(i -> inserted[i] = true);
+    List<Integer> chosen = StartOnSubmit.choose(tasks, start, i -> inserted[i] && !waits[i]);
+    if (chosen.isEmpty() || queueHasDueTask(session)) {
       return Set.of();
     }
-    candidates.sort(
-        Comparator.<Integer>comparingInt(i -> -tasks.get(i).priority())
-            .thenComparing(i -> tasks.get(i).runAt())
-            .thenComparingLong(i -> results[i].id()));
-    return new HashSet<>(candidates.subList(0, Math.min(start.max(), candidates.size())));
+    return new HashSet<>(chosen);
   }
 
   private boolean queueHasDueTask(WriterSession session) throws SQLException {
@@ -205,24 +192,6 @@ final class EnqueueWrite implements WriteOp<EnqueueResult> {
     insert.setLong(10, task.timeout().toMillis());
     TaskRows.setOptionalString(insert, 11, task.idempotencyKey());
     insert.setString(12, task.fingerprint());
-  }
-
-  /** The task as a claim of the row just inserted would return it. */
-  private ClaimedTask startedTask(long id, NewTask task, long token) {
-    return new ClaimedTask(
-        id,
-        task.type(),
-        task.queue(),
-        task.payloadJson(),
-        task.priority(),
-        1,
-        task.maxAttempts(),
-        token,
-        start.leaseUntil(),
-        TaskRows.instant(TaskRows.millis(task.createdAt())),
-        TaskRows.instant(TaskRows.millis(task.runAt())),
-        task.deadline().map(d -> TaskRows.instant(TaskRows.millis(d))),
-        Duration.ofMillis(task.timeout().toMillis()));
   }
 
   private static boolean waitsForAny(WriterSession session, List<Long> parents)

@@ -253,6 +253,63 @@ public abstract class EngineContract {
   }
 
   @Test
+  void aTaskSubmittedToAnIdleQueueStartsFromItsSubmitWithoutAClaim() throws Exception {
+    Spindle s =
+        started(
+            builder(createStore())
+                .pollInterval(Duration.ofHours(1))
+                .handler("rec", String.class, (p, ctx) -> p));
+    // The claim every dispatcher makes on start finds the queue empty; no poll follows for an hour.
+    events.await("the first claim", () -> events.claimRounds.get() == 1);
+
+    for (int i = 0; i < 3; i++) {
+      long id = s.submit(TaskRequest.of("rec", "x" + i));
+      assertThat(awaitFinal(s, id).state()).isEqualTo(TaskState.SUCCEEDED);
+    }
+
+    assertThat(events.claimRounds.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aBatchStartsAsManyTasksAsSlotsAreFreeAndTheRestWaitForClaims() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    Spindle s =
+        started(
+            builder(createStore())
+                .queue("default", 2)
+                .handler(
+                    "block",
+                    String.class,
+                    (p, ctx) -> {
+                      most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                      release.await();
+                      running.decrementAndGet();
+                      return p;
+                    }));
+    events.await("the first claim", () -> events.claimRounds.get() == 1);
+
+    List<TaskRequest> batch = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      batch.add(TaskRequest.of("block", "t" + i));
+    }
+    List<Long> ids = s.submitAll(batch);
+
+    // Started before submitAll returned: the two slots, and nothing beyond them.
+    assertThat(s.busy()).containsEntry("default", 2);
+    assertThat(s.held()).containsEntry("default", 0);
+    assertThat(s.get(ids.get(0)).orElseThrow().state()).isEqualTo(TaskState.RUNNING);
+    assertThat(s.get(ids.get(1)).orElseThrow().state()).isEqualTo(TaskState.RUNNING);
+    events.await("both started tasks in their handlers", () -> running.get() == 2);
+    release.countDown();
+    for (long id : ids) {
+      assertThat(awaitFinal(s, id).state()).isEqualTo(TaskState.SUCCEEDED);
+    }
+    assertThat(most.get()).isEqualTo(2);
+  }
+
+  @Test
   void higherPriorityRunsFirstThenOlderFirst() throws Exception {
     List<String> order = new CopyOnWriteArrayList<>();
     Spindle s =
