@@ -357,7 +357,9 @@ final class QueueDispatcher implements AutoCloseable {
       asked -= want;
       Instant now = clock.instant();
       for (ClaimedTask t : claimed) {
-        if (startable(t, now)) {
+        if (stopping) {
+          stale.add(t); // close may have given the buffer back already: nobody would start it
+        } else if (startable(t, now)) {
           buffer.add(t);
         } else {
           stale.add(t); // the claim took half the lease to come back: hand the task on

@@ -13,6 +13,7 @@ import dev.spindle.core.task.TaskState;
 import dev.spindle.testkit.ManualClock;
 import dev.spindle.testkit.store.NewTasks;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,13 +95,9 @@ class PostgresEnqueueCoalescingTest {
   void aBadBatchSharingAWriteFailsOnlyItsOwnCaller() throws Exception {
     PostgresTaskStore oneWriter =
         PostgresTaskStore.open(store.options().toBuilder().poolSize(2).build());
-    try (Connection blocker = TestDatabase.connect();
+    // Hold the table so the only writer sits in its first INSERT while two more callers queue.
+    try (Connection blocker = lockTaskTable();
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      // Hold the table so the only writer sits in its first INSERT while two more callers queue.
-      blocker.setAutoCommit(false);
-      try (Statement st = blocker.createStatement()) {
-        st.execute("LOCK TABLE " + store.options().schema() + ".spindle_task IN EXCLUSIVE MODE");
-      }
       Future<List<Enqueued>> first = pool.submit(() -> oneWriter.enqueue(List.of(task("1"))));
       awaitWaiting(oneWriter, 0);
       // PostgreSQL text cannot hold a NUL character: the driver refuses the whole statement.
@@ -126,12 +123,8 @@ class PostgresEnqueueCoalescingTest {
   void callersSharingAWriteEachGetTheTasksStartedForThemUnderOneLeaseToken() throws Exception {
     PostgresTaskStore oneWriter =
         PostgresTaskStore.open(store.options().toBuilder().poolSize(2).build());
-    try (Connection blocker = TestDatabase.connect();
+    try (Connection blocker = lockTaskTable();
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      blocker.setAutoCommit(false);
-      try (Statement st = blocker.createStatement()) {
-        st.execute("LOCK TABLE " + store.options().schema() + ".spindle_task IN EXCLUSIVE MODE");
-      }
       NewTask elsewhere = NewTasks.task("other", clock.instant()).build();
       Future<List<Enqueued>> first = pool.submit(() -> oneWriter.enqueue(List.of(elsewhere)));
       awaitWaiting(oneWriter, 0);
@@ -167,6 +160,16 @@ class PostgresEnqueueCoalescingTest {
     } finally {
       oneWriter.close();
     }
+  }
+
+  /** A connection holding the task table locked until it rolls back: writers wait behind it. */
+  private Connection lockTaskTable() throws SQLException {
+    Connection blocker = TestDatabase.connect();
+    blocker.setAutoCommit(false);
+    try (Statement st = blocker.createStatement()) {
+      st.execute("LOCK TABLE " + store.options().schema() + ".spindle_task IN EXCLUSIVE MODE");
+    }
+    return blocker;
   }
 
   private ClaimRequest start(int max) {
