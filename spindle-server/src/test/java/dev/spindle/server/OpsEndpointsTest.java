@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,14 @@ class OpsEndpointsTest {
     }
     server.spindle().awaitFinal(api.submit("{\"type\":\"fail\"}"), Duration.ofSeconds(20));
 
+    // The store shows a task final once its commit is visible; this node counts the outcome once
+    // the commit is durable and its completer has been answered, a moment later.
     Api.Reply r = api.get("/metrics");
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!r.body().contains("outcome=\"dead\"") && System.nanoTime() < end) {
+      LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+      r = api.get("/metrics");
+    }
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.contentType()).startsWith("text/plain");
