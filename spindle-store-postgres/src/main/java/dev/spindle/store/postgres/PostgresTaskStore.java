@@ -158,29 +158,13 @@ public final class PostgresTaskStore implements TaskStore {
 
   @Override
   public List<Enqueued> enqueue(List<NewTask> tasks) {
-    if (tasks.isEmpty()) {
-      return List.of();
-    }
-    List<NewTask> batch = List.copyOf(tasks);
-    // Without keys nothing can fail after the insert: one statement, committed on its own and
-    // shared with concurrent callers'.
-    List<Enqueued> written =
-        EnqueueStatement.hasKeys(batch)
-            ? runner.transaction(
-                "enqueue " + batch.size() + " tasks", c -> enqueue.write(c, batch, false))
-            : coalescer.enqueue(batch);
-    // Committed: this node's dispatchers may claim the tasks now. The NOTIFY for other nodes is
-    // sent at most once per window per queue (QueueAnnouncer), up to 10 ms after the commit.
-    if (options.notifications()) {
-      listener.deliverLocally(EnqueueStatement.dueQueues(batch));
-    }
-    return written;
+    return enqueueAndStart(tasks, null).enqueued();
   }
 
   /**
    * Writes the tasks as {@link #enqueue(List)} does, inserting RUNNING the ones {@code start} may
-   * lease when no stored task of their queue is due (see {@link TaskStore#enqueueAndStart}). A
-   * batch with idempotency keys or dependencies starts none.
+   * lease when no stored task of their queue is due (see {@link TaskStore#enqueueAndStart}); a null
+   * {@code start} leases none. A batch with idempotency keys or dependencies starts none.
    */
   @Override
   public EnqueueResult enqueueAndStart(List<NewTask> tasks, ClaimRequest start) {
@@ -188,10 +172,13 @@ public final class PostgresTaskStore implements TaskStore {
       return new EnqueueResult(List.of(), List.of());
     }
     List<NewTask> batch = List.copyOf(tasks);
-    if (EnqueueStatement.hasKeys(batch)) {
-      return new EnqueueResult(enqueue(batch), List.of());
-    }
-    EnqueueStatement.Written written = coalescer.enqueue(batch, start);
+    // Without keys nothing can fail after the insert: one statement, committed on its own and
+    // shared with concurrent callers'.
+    EnqueueStatement.Written written =
+        EnqueueStatement.hasKeys(batch)
+            ? runner.transaction(
+                "enqueue " + batch.size() + " tasks", c -> enqueue.write(c, batch, false, null))
+            : coalescer.enqueue(batch, start);
     long[] tokens = written.leaseTokens();
     List<ClaimedTask> started = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
@@ -201,6 +188,9 @@ public final class PostgresTaskStore implements TaskStore {
       }
     }
     started.sort(ClaimedTask.CLAIM_ORDER);
+    // Committed: this node's dispatchers may claim the tasks that did not start now. The NOTIFY
+    // for other nodes is sent at most once per window per queue (QueueAnnouncer), up to 10 ms
+    // after the commit.
     if (options.notifications()) {
       listener.deliverLocally(EnqueueStatement.dueQueues(batch, i -> tokens[i] != 0));
     }

@@ -105,6 +105,8 @@ final class EnqueueWrite implements WriteOp<EnqueueResult> {
     }
     Set<Integer> toStart = toStart(session, indexes, waits);
     long token = toStart.isEmpty() ? 0 : session.nextLeaseToken();
+    long leaseUntil = toStart.isEmpty() ? 0 : TaskRows.millis(start.leaseUntil());
+    long startedAt = toStart.isEmpty() ? 0 : TaskRows.millis(start.now());
     PreparedStatement insert = null;
     PreparedStatement insertStarted = null;
     List<ClaimedTask> started = new ArrayList<>(toStart.size());
@@ -117,11 +119,10 @@ final class EnqueueWrite implements WriteOp<EnqueueResult> {
           insertStarted.clearBatch();
         }
         bindTask(insertStarted, id, task);
-        long leaseUntil = TaskRows.millis(start.leaseUntil());
         insertStarted.setString(13, start.workerId());
         insertStarted.setLong(14, token);
         insertStarted.setLong(15, leaseUntil);
-        insertStarted.setLong(16, TaskRows.millis(start.now()));
+        insertStarted.setLong(16, startedAt);
         insertStarted.addBatch();
         session.leases().granted(id, token, leaseUntil);
         started.add(StartOnSubmit.started(id, task, start, token));

@@ -156,14 +156,10 @@ public final class SqliteTaskStore implements TaskStore {
 
   @Override
   public List<Enqueued> enqueue(List<NewTask> tasks) {
-    if (tasks.isEmpty()) {
-      return List.of();
-    }
-    return writer
-        .execute("enqueue " + tasks.size() + " tasks", new EnqueueWrite(List.copyOf(tasks), null))
-        .enqueued();
+    return enqueueAndStart(tasks, null).enqueued();
   }
 
+  /** A null {@code start} leases none. */
   @Override
   public EnqueueResult enqueueAndStart(List<NewTask> tasks, ClaimRequest start) {
     if (tasks.isEmpty()) {
