@@ -310,6 +310,58 @@ public abstract class EngineContract {
   }
 
   @Test
+  void aSubmitStartsItsTaskWhileAClaimOfTheQueueIsUnderWay() throws Exception {
+    AtomicBoolean holdClaims = new AtomicBoolean();
+    CountDownLatch claimOut = new CountDownLatch(1);
+    CountDownLatch releaseClaim = new CountDownLatch(1);
+    CountDownLatch releaseHandler = new CountDownLatch(1);
+    TaskStore store =
+        new ForwardingTaskStore(createStore()) {
+          @Override
+          public List<ClaimedTask> claim(ClaimRequest request) {
+            if (holdClaims.get()) {
+              claimOut.countDown();
+              try {
+                releaseClaim.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return super.claim(request);
+          }
+        };
+    Spindle s =
+        started(
+            builder(store)
+                .pollInterval(Duration.ofHours(1))
+                .handler(
+                    "block",
+                    String.class,
+                    (p, ctx) -> {
+                      releaseHandler.await();
+                      return p;
+                    }));
+    events.await("the first claim", () -> events.claimRounds.get() == 1);
+    try {
+      // A claim asks for all the room the dispatcher has and is held in the store.
+      holdClaims.set(true);
+      s.pollNow();
+      assertThat(claimOut.await(10, TimeUnit.SECONDS)).isTrue();
+
+      long id = s.submit(TaskRequest.of("block", "x"));
+
+      // Started by its submit, not left READY for a claim after the one that is out.
+      assertThat(s.busy()).containsEntry("default", 1);
+      assertThat(s.get(id).orElseThrow().state()).isEqualTo(TaskState.RUNNING);
+      releaseHandler.countDown();
+      assertThat(awaitFinal(s, id).state()).isEqualTo(TaskState.SUCCEEDED);
+    } finally {
+      releaseHandler.countDown();
+      releaseClaim.countDown();
+    }
+  }
+
+  @Test
   void higherPriorityRunsFirstThenOlderFirst() throws Exception {
     List<String> order = new CopyOnWriteArrayList<>();
     Spindle s =
