@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -214,8 +215,14 @@ public final class Spindle implements AutoCloseable {
         }
       }
     }
-    for (ClaimedTask t : started) {
-      due.merge(t.queue(), -1, Integer::sum);
+    if (!started.isEmpty()) {
+      // Started may hold tasks that were waiting before (claimed for the submit), not these.
+      Set<Long> own = new HashSet<>(ids);
+      for (ClaimedTask t : started) {
+        if (own.contains(t.id())) {
+          due.merge(t.queue(), -1, Integer::sum);
+        }
+      }
     }
     if (wake) {
       due.forEach(

@@ -41,16 +41,23 @@ public interface TaskStore extends AutoCloseable {
   List<Enqueued> enqueue(List<NewTask> tasks);
 
   /**
-   * Writes the tasks as {@link #enqueue(List)} does and may, in the same transaction, lease some of
-   * them to the worker that is about to ask for them anyway: up to {@code start.max()} of the new
-   * tasks of queue {@code start.queue()} that are READY and due at {@code start.now()}, taken in
-   * claim order, but only when no task stored before them is due in that queue, so a new task never
-   * starts ahead of one already waiting. A leased task is RUNNING exactly as if {@link #claim} had
-   * returned it: one attempt counted, a fresh lease token greater than every earlier one, the lease
-   * ending at {@code start.leaseUntil()}.
+   * Writes the tasks as {@link #enqueue(List)} does and may lease tasks of queue {@code
+   * start.queue()} to the worker that is about to ask for them anyway, up to {@code start.max()}:
+   *
+   * <ul>
+   *   <li>when no task stored before them is due in that queue, new tasks that are READY and due at
+   *       {@code start.now()}, taken in claim order, in the same transaction;
+   *   <li>otherwise, once the tasks are written, what {@link #claim} with {@code start} would take:
+   *       the waiting tasks first, so a new task never starts ahead of one already waiting.
+   * </ul>
+   *
+   * A leased task is RUNNING exactly as if {@link #claim} had returned it: one attempt counted, a
+   * fresh lease token greater than every earlier one, the lease ending at {@code
+   * start.leaseUntil()}.
    *
    * <p>Why: a task submitted to an idle queue then starts once its insert is durable, instead of
-   * after a wake-up, a claim and a second commit. The default leases nothing.
+   * after a wake-up, a claim and a second commit; and a queue where tasks wait drains from the
+   * submits as well, so its later submits start their tasks again. The default leases nothing.
    */
   default EnqueueResult enqueueAndStart(List<NewTask> tasks, ClaimRequest start) {
     return new EnqueueResult(enqueue(tasks), List.of());

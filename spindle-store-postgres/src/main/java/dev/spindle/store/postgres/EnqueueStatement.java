@@ -1,6 +1,7 @@
 package dev.spindle.store.postgres;
 
 import dev.spindle.core.store.ClaimRequest;
+import dev.spindle.core.store.ClaimedTask;
 import dev.spindle.core.store.Enqueued;
 import dev.spindle.core.store.IdempotencyConflictException;
 import dev.spindle.core.store.StoreException;
@@ -54,10 +55,28 @@ final class EnqueueStatement {
    *
    * @param enqueued one result per task, in input order
    * @param leaseTokens per task, the lease token it was inserted RUNNING under, 0 if it was not
+   * @param claimed per start request (by identity), the tasks claimed for it after the insert
+   *     because a stored task of its queue was due (see {@code PostgresTaskStore#claimThrough})
    */
-  record Written(List<Enqueued> enqueued, long[] leaseTokens) {
+  record Written(
+      List<Enqueued> enqueued, long[] leaseTokens, Map<ClaimRequest, List<ClaimedTask>> claimed) {
+    Written(List<Enqueued> enqueued, long[] leaseTokens) {
+      this(enqueued, leaseTokens, Map.of());
+    }
+
     Written slice(int from, int to) {
-      return new Written(enqueued.subList(from, to), Arrays.copyOfRange(leaseTokens, from, to));
+      return new Written(
+          enqueued.subList(from, to), Arrays.copyOfRange(leaseTokens, from, to), claimed);
+    }
+
+    Written withClaimed(Map<ClaimRequest, List<ClaimedTask>> claimed) {
+      return new Written(enqueued, leaseTokens, claimed);
+    }
+
+    /** The tasks claimed for {@code start} after the insert; empty for null. */
+    List<ClaimedTask> claimedFor(ClaimRequest start) {
+      List<ClaimedTask> tasks = start == null ? null : claimed.get(start);
+      return tasks == null ? List.of() : tasks;
     }
   }
 

@@ -25,8 +25,12 @@ import java.sql.Savepoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -86,14 +90,8 @@ public final class PostgresTaskStore implements TaskStore {
     this.runner = runner;
     this.announcer = new QueueAnnouncer(this::announce);
     this.enqueue = new EnqueueStatement(queries, schema, options.notifications(), announcer);
-    this.coalescer =
-        new EnqueueCoalescer(
-            options.enqueueWriters(),
-            (batch, starts) ->
-                runner.autocommit(
-                    "enqueue " + batch.size() + " tasks",
-                    c -> enqueue.write(c, batch, false, starts)));
     this.claim = new ClaimStatement(queries, options.maxClaimBatch());
+    this.coalescer = new EnqueueCoalescer(options.enqueueWriters(), this::writeShared);
     this.complete = new CompleteStatement(queries);
     this.heartbeat = new HeartbeatStatement(queries);
     this.maintenance = new MaintenanceStatements(queries, schema, options.notifications());
@@ -163,8 +161,10 @@ public final class PostgresTaskStore implements TaskStore {
 
   /**
    * Writes the tasks as {@link #enqueue(List)} does, inserting RUNNING the ones {@code start} may
-   * lease when no stored task of their queue is due (see {@link TaskStore#enqueueAndStart}); a null
-   * {@code start} leases none. A batch with idempotency keys or dependencies starts none.
+   * lease when no stored task of their queue is due, and otherwise claiming for {@code start} once
+   * the insert is committed (see {@link TaskStore#enqueueAndStart} and {@link #claimThrough}); a
+   * null {@code start} leases none. A batch with idempotency keys starts none; one with
+   * dependencies inserts none RUNNING.
    */
   @Override
   public EnqueueResult enqueueAndStart(List<NewTask> tasks, ClaimRequest start) {
@@ -180,7 +180,7 @@ public final class PostgresTaskStore implements TaskStore {
                 "enqueue " + batch.size() + " tasks", c -> enqueue.write(c, batch, false, null))
             : coalescer.enqueue(batch, start);
     long[] tokens = written.leaseTokens();
-    List<ClaimedTask> started = new ArrayList<>();
+    List<ClaimedTask> started = new ArrayList<>(written.claimedFor(start));
     for (int i = 0; i < batch.size(); i++) {
       if (tokens[i] != 0) {
         started.add(
@@ -195,6 +195,76 @@ public final class PostgresTaskStore implements TaskStore {
       listener.deliverLocally(EnqueueStatement.dueQueues(batch, i -> tokens[i] != 0));
     }
     return new EnqueueResult(written.enqueued(), started);
+  }
+
+  /**
+   * One write of the enqueue group commit: the insert, committed on its own, then {@link
+   * #claimThrough} for the start requests whose queue had a stored task due.
+   */
+  private EnqueueStatement.Written writeShared(List<NewTask> batch, ClaimRequest[] starts) {
+    EnqueueStatement.Written written =
+        runner.autocommit(
+            "enqueue " + batch.size() + " tasks", c -> enqueue.write(c, batch, false, starts));
+    if (starts == null) {
+      return written;
+    }
+    Map<ClaimRequest, List<ClaimedTask>> claimed = claimThrough(starts, written.leaseTokens());
+    return claimed.isEmpty() ? written : written.withClaimed(claimed);
+  }
+
+  /**
+   * Claims, right after the insert, for the start requests of each queue where none of the new
+   * tasks started because a stored task of the queue was due: as a claim would, the waiting tasks
+   * first, up to the room the requests hold. Without it the new tasks would wait READY too, every
+   * later submit would find a task due, and the queue would stay on its dispatcher's claims for as
+   * long as submits kept coming. A claim that fails leaves the tasks to those claims.
+   *
+   * @return the tasks claimed per request (by identity); empty if none
+   */
+  private Map<ClaimRequest, List<ClaimedTask>> claimThrough(ClaimRequest[] starts, long[] tokens) {
+    Set<String> opened = new HashSet<>();
+    for (int i = 0; i < starts.length; i++) {
+      if (starts[i] != null && tokens[i] != 0) {
+        opened.add(starts[i].queue());
+      }
+    }
+    Map<String, List<ClaimRequest>> closed = new LinkedHashMap<>();
+    for (ClaimRequest start : starts) {
+      if (start != null && !opened.contains(start.queue())) {
+        List<ClaimRequest> requests = closed.computeIfAbsent(start.queue(), q -> new ArrayList<>());
+        if (requests.isEmpty() || requests.getLast() != start) { // a request's tasks are adjacent
+          requests.add(start);
+        }
+      }
+    }
+    Map<ClaimRequest, List<ClaimedTask>> claimed = new IdentityHashMap<>();
+    closed.forEach(
+        (queue, requests) -> {
+          int room = 0;
+          ClaimRequest latest = requests.getFirst();
+          for (ClaimRequest r : requests) {
+            room += r.max();
+            if (r.now().isAfter(latest.now())) {
+              latest = r;
+            }
+          }
+          ClaimRequest request =
+              new ClaimRequest(queue, latest.workerId(), room, latest.now(), latest.leaseUntil());
+          List<ClaimedTask> tasks;
+          try {
+            tasks = runner.autocommit("claim for submits", c -> claim.claim(c, request));
+          } catch (RuntimeException e) {
+            log.warn("claiming from queue '{}' for submits failed; its dispatcher will", queue, e);
+            return;
+          }
+          int next = 0;
+          for (ClaimRequest r : requests) {
+            int end = Math.min(tasks.size(), next + r.max());
+            claimed.put(r, tasks.subList(next, end));
+            next = end;
+          }
+        });
+    return claimed;
   }
 
   /**

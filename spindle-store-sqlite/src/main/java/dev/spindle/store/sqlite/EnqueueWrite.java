@@ -26,7 +26,9 @@ import java.util.Set;
  * <p>With a {@code start} request (see {@link dev.spindle.core.store.TaskStore#enqueueAndStart}),
  * new due tasks of its queue are inserted already RUNNING under a lease, when no stored task of the
  * queue is due: that costs one index probe instead of a claim's search, row update and index
- * changes, and the task starts one commit earlier.
+ * changes, and the task starts one commit earlier. When a stored task is due, the new tasks are
+ * inserted READY and the request claims, in the same transaction, as a claim would: the waiting
+ * tasks first, so the queue drains and later submits start their tasks again.
  */
 final class EnqueueWrite implements WriteOp<EnqueueResult> {
   private final List<NewTask> tasks;
@@ -92,7 +94,10 @@ final class EnqueueWrite implements WriteOp<EnqueueResult> {
     }
   }
 
-  /** Inserts the tasks at {@code indexes}; returns those inserted RUNNING for {@link #start}. */
+  /**
+   * Inserts the tasks at {@code indexes}; returns those inserted RUNNING for {@link #start}, or the
+   * tasks it claimed after the insert when a stored task of its queue was due.
+   */
   private List<ClaimedTask> insert(WriterSession session, List<Integer> indexes, Enqueued[] results)
       throws SQLException {
     if (indexes.isEmpty()) {
@@ -103,7 +108,10 @@ final class EnqueueWrite implements WriteOp<EnqueueResult> {
       results[i] = new Enqueued(session.nextTaskId(), true);
       waits[i] = waitsForAny(session, tasks.get(i).dependsOn());
     }
-    Set<Integer> toStart = toStart(session, indexes, waits);
+    List<Integer> chosen = startable(indexes, waits);
+    // A claim would take a stored due task first: then insert READY and claim after the insert.
+    boolean claimThrough = !chosen.isEmpty() && queueHasDueTask(session);
+    Set<Integer> toStart = claimThrough ? Set.of() : new HashSet<>(chosen);
     long token = toStart.isEmpty() ? 0 : session.nextLeaseToken();
     long leaseUntil = toStart.isEmpty() ? 0 : TaskRows.millis(start.leaseUntil());
     long startedAt = toStart.isEmpty() ? 0 : TaskRows.millis(start.now());
@@ -146,27 +154,24 @@ final class EnqueueWrite implements WriteOp<EnqueueResult> {
       WriterSession.executeBatch(insertStarted);
     }
     insertDependencies(session, indexes, results);
+    if (claimThrough) {
+      return new ClaimWrite(start).apply(session);
+    }
     started.sort(ClaimedTask.CLAIM_ORDER);
     return started;
   }
 
   /**
-   * The indexes of the new tasks to insert RUNNING: up to {@code start.max()} of those a claim at
-   * {@code start.now()} could take, in claim order, and none if a stored task of the queue is due,
-   * since a claim would take that one first.
+   * The indexes of the new tasks that may be inserted RUNNING: up to {@code start.max()} of those a
+   * claim at {@code start.now()} could take, in claim order.
    */
-  private Set<Integer> toStart(WriterSession session, List<Integer> indexes, boolean[] waits)
-      throws SQLException {
+  private List<Integer> startable(List<Integer> indexes, boolean[] waits) {
     if (start == null) {
-      return Set.of();
+      return List.of();
     }
     boolean[] inserted = new boolean[tasks.size()];
     indexes.forEach(i -> inserted[i] = true);
-    List<Integer> chosen = StartOnSubmit.choose(tasks, start, i -> inserted[i] && !waits[i]);
-    if (chosen.isEmpty() || queueHasDueTask(session)) {
-      return Set.of();
-    }
-    return new HashSet<>(chosen);
+    return StartOnSubmit.choose(tasks, start, i -> inserted[i] && !waits[i]);
   }
 
   private boolean queueHasDueTask(WriterSession session) throws SQLException {

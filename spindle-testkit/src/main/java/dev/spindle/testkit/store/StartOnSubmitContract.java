@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link dev.spindle.core.store.TaskStore#enqueueAndStart}: new due tasks leased to the submitting
- * worker in the insert's transaction, never ahead of a task already waiting, and afterwards exactly
- * like claimed tasks. A store may lease none; {@link #startsOnSubmit()} says whether this one does,
- * so the tests check that it really does.
+ * worker in the insert's transaction, or, with tasks already waiting, tasks leased as a claim would
+ * lease them, never a new one ahead of a waiting one; afterwards exactly like claimed tasks. A
+ * store may lease none; {@link #startsOnSubmit()} says whether this one does, so the tests check
+ * that it really does.
  */
 public abstract class StartOnSubmitContract extends StoreContract {
   private static final String WORKER = "submitter";
@@ -67,13 +68,46 @@ public abstract class StartOnSubmitContract extends StoreContract {
 
   @Test
   public void aNewTaskNeverStartsAheadOfADueTaskAlreadyStored() {
+    long waiting = enqueue(task().priority(10));
+
+    EnqueueResult result = enqueueAndStart(1, task().build(), task().build());
+
+    List<Long> ids = result.enqueued().stream().map(e -> e.id()).toList();
+    assertThat(ids(result.started())).containsExactlyElementsOf(idsIfStarting(waiting));
+    for (ClaimedTask t : result.started()) {
+      assertThat(t.attempt()).isEqualTo(1);
+      assertThat(t.leaseUntil()).isEqualTo(now().plus(LEASE));
+      TaskInfo info = info(t.id());
+      assertThat(info.state()).isEqualTo(TaskState.RUNNING);
+      assertThat(info.leaseOwner()).contains(WORKER);
+      assertThat(succeed(t)).isEmpty();
+    }
+    for (long id : ids) {
+      assertThat(info(id).state()).isEqualTo(TaskState.READY);
+    }
+    List<Long> rest = new ArrayList<>(ids);
+    if (!startsOnSubmit()) {
+      rest.addFirst(waiting);
+    }
+    assertThat(ids(claim(10))).containsExactlyElementsOf(rest);
+  }
+
+  @Test
+  public void aSubmitToAQueueWithTasksWaitingLeasesAsAClaimWouldNewTasksIncluded() {
     long waiting = enqueue(task());
 
-    EnqueueResult result = enqueueAndStart(5, task().priority(10).build());
+    EnqueueResult result = enqueueAndStart(5, task().priority(10).build(), task().build());
 
-    assertThat(result.started()).isEmpty();
-    assertThat(info(waiting).state()).isEqualTo(TaskState.READY);
-    assertThat(ids(claim(10))).containsExactly(result.enqueued().getFirst().id(), waiting);
+    List<Long> ids = result.enqueued().stream().map(e -> e.id()).toList();
+    assertThat(ids(result.started()))
+        .as("claim order: priority, then due time and id")
+        .containsExactlyElementsOf(idsIfStarting(ids.get(0), waiting, ids.get(1)));
+    assertThat(result.started()).isSortedAccordingTo(ClaimedTask.CLAIM_ORDER);
+    assertThat(claim(10)).hasSize(startsOnSubmit() ? 0 : 3);
+  }
+
+  private List<Long> idsIfStarting(Long... ids) {
+    return startsOnSubmit() ? List.of(ids) : List.of();
   }
 
   @Test
