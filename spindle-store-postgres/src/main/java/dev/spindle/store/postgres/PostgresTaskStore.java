@@ -222,24 +222,31 @@ public final class PostgresTaskStore implements TaskStore {
    * @return the tasks claimed per request (by identity); empty if none
    */
   private Map<ClaimRequest, List<ClaimedTask>> claimThrough(ClaimRequest[] starts, long[] tokens) {
-    Set<String> opened = new HashSet<>();
+    // A request's tasks are adjacent in the batch: look at each request once.
+    Set<List<String>> opened = new HashSet<>(); // queue and worker
+    ClaimRequest previous = null;
     for (int i = 0; i < starts.length; i++) {
-      if (starts[i] != null && tokens[i] != 0) {
-        opened.add(starts[i].queue());
+      if (starts[i] != null && tokens[i] != 0 && starts[i] != previous) {
+        previous = starts[i];
+        opened.add(List.of(previous.queue(), previous.workerId()));
       }
     }
-    Map<String, List<ClaimRequest>> closed = new LinkedHashMap<>();
+    Map<List<String>, List<ClaimRequest>> closed = new LinkedHashMap<>();
+    previous = null;
     for (ClaimRequest start : starts) {
-      if (start != null && !opened.contains(start.queue())) {
-        List<ClaimRequest> requests = closed.computeIfAbsent(start.queue(), q -> new ArrayList<>());
-        if (requests.isEmpty() || requests.getLast() != start) { // a request's tasks are adjacent
-          requests.add(start);
-        }
+      if (start == null || start == previous) {
+        continue;
+      }
+      previous = start;
+      List<String> key = List.of(start.queue(), start.workerId());
+      if (!opened.contains(key)) {
+        closed.computeIfAbsent(key, k -> new ArrayList<>()).add(start);
       }
     }
     Map<ClaimRequest, List<ClaimedTask>> claimed = new IdentityHashMap<>();
     closed.forEach(
-        (queue, requests) -> {
+        (key, requests) -> {
+          String queue = key.get(0);
           int room = 0;
           ClaimRequest latest = requests.getFirst();
           for (ClaimRequest r : requests) {
@@ -249,7 +256,7 @@ public final class PostgresTaskStore implements TaskStore {
             }
           }
           ClaimRequest request =
-              new ClaimRequest(queue, latest.workerId(), room, latest.now(), latest.leaseUntil());
+              new ClaimRequest(queue, key.get(1), room, latest.now(), latest.leaseUntil());
           List<ClaimedTask> tasks;
           try {
             tasks = runner.autocommit("claim for submits", c -> claim.claim(c, request));
