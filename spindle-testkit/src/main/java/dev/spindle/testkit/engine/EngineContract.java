@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -1049,7 +1050,9 @@ public abstract class EngineContract {
     for (long id : w.quick) {
       assertThat(awaitFinal(w.s, id).state()).isEqualTo(TaskState.SUCCEEDED);
     }
-    assertThat(w.releasedIds()).containsExactlyInAnyOrderElementsOf(w.quick);
+    // A claim that read the clock before it moved, and landed after the tasks were given back, got
+    // them under a lease already half gone, so it gave them back again: at least once each.
+    assertThat(Set.copyOf(w.releasedIds())).containsExactlyInAnyOrderElementsOf(w.quick);
     // The given-back tasks are claimed again while they turn READY, possibly by two claims under
     // way at once, which may land in either order: so each ran once, in no promised order.
     assertThat(w.ran)
