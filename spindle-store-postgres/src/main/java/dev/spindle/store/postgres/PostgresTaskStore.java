@@ -25,7 +25,6 @@ import java.sql.Savepoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -213,65 +212,72 @@ public final class PostgresTaskStore implements TaskStore {
   }
 
   /**
-   * Claims, right after the insert, for the start requests of each queue where none of the new
-   * tasks started because a stored task of the queue was due: as a claim would, the waiting tasks
-   * first, up to the room the requests hold. Without it the new tasks would wait READY too, every
-   * later submit would find a task due, and the queue would stay on its dispatcher's claims for as
-   * long as submits kept coming. A claim that fails leaves the tasks to those claims.
+   * Claims, right after the insert, for each start request none of whose tasks started because a
+   * stored task of its queue was due: as a claim would, the waiting tasks first, up to the room the
+   * requests of one queue and worker hold together. Without it the new tasks would wait READY too,
+   * every later submit would find a task due, and the queue would stay on its dispatcher's claims
+   * for as long as submits kept coming. A claim that fails leaves the tasks to those claims.
    *
    * @return the tasks claimed per request (by identity); empty if none
    */
   private Map<ClaimRequest, List<ClaimedTask>> claimThrough(ClaimRequest[] starts, long[] tokens) {
-    // A request's tasks are adjacent in the batch: look at each request once.
-    Set<List<String>> opened = new HashSet<>(); // queue and worker
+    // A request's tasks are adjacent in the batch and start all or none: look at its first one.
+    Map<Claimer, List<ClaimRequest>> closed = null;
     ClaimRequest previous = null;
     for (int i = 0; i < starts.length; i++) {
-      if (starts[i] != null && tokens[i] != 0 && starts[i] != previous) {
-        previous = starts[i];
-        opened.add(List.of(previous.queue(), previous.workerId()));
-      }
-    }
-    Map<List<String>, List<ClaimRequest>> closed = new LinkedHashMap<>();
-    previous = null;
-    for (ClaimRequest start : starts) {
+      ClaimRequest start = starts[i];
       if (start == null || start == previous) {
         continue;
       }
       previous = start;
-      List<String> key = List.of(start.queue(), start.workerId());
-      if (!opened.contains(key)) {
-        closed.computeIfAbsent(key, k -> new ArrayList<>()).add(start);
+      if (tokens[i] == 0) {
+        if (closed == null) {
+          closed = new LinkedHashMap<>();
+        }
+        closed
+            .computeIfAbsent(new Claimer(start.queue(), start.workerId()), k -> new ArrayList<>())
+            .add(start);
       }
     }
+    if (closed == null) {
+      return Map.of();
+    }
     Map<ClaimRequest, List<ClaimedTask>> claimed = new IdentityHashMap<>();
-    closed.forEach(
-        (key, requests) -> {
-          String queue = key.get(0);
-          int room = 0;
-          ClaimRequest latest = requests.getFirst();
-          for (ClaimRequest r : requests) {
-            room += r.max();
-            if (r.now().isAfter(latest.now())) {
-              latest = r;
-            }
-          }
-          ClaimRequest request =
-              new ClaimRequest(queue, key.get(1), room, latest.now(), latest.leaseUntil());
-          List<ClaimedTask> tasks;
-          try {
-            tasks = runner.autocommit("claim for submits", c -> claim.claim(c, request));
-          } catch (RuntimeException e) {
-            log.warn("claiming from queue '{}' for submits failed; its dispatcher will", queue, e);
-            return;
-          }
-          int next = 0;
-          for (ClaimRequest r : requests) {
-            int end = Math.min(tasks.size(), next + r.max());
-            claimed.put(r, tasks.subList(next, end));
-            next = end;
-          }
-        });
+    closed.forEach((claimer, requests) -> claimFor(claimer, requests, claimed));
     return claimed;
+  }
+
+  /** Who a claim for submits leases to: one claim per queue and worker. */
+  private record Claimer(String queue, String workerId) {}
+
+  /** One claim for {@code requests}, its tasks handed out in claim order, each up to its room. */
+  private void claimFor(
+      Claimer claimer, List<ClaimRequest> requests, Map<ClaimRequest, List<ClaimedTask>> claimed) {
+    int room = 0;
+    ClaimRequest latest = requests.getFirst();
+    for (ClaimRequest r : requests) {
+      room += r.max();
+      if (r.now().isAfter(latest.now())) {
+        latest = r;
+      }
+    }
+    ClaimRequest request =
+        new ClaimRequest(
+            claimer.queue(), claimer.workerId(), room, latest.now(), latest.leaseUntil());
+    List<ClaimedTask> tasks;
+    try {
+      tasks = runner.autocommit("claim for submits", c -> claim.claim(c, request));
+    } catch (RuntimeException e) {
+      log.warn(
+          "claiming from queue '{}' for submits failed; its dispatcher will", claimer.queue(), e);
+      return;
+    }
+    int next = 0;
+    for (ClaimRequest r : requests) {
+      int end = Math.min(tasks.size(), next + r.max());
+      claimed.put(r, tasks.subList(next, end));
+      next = end;
+    }
   }
 
   /**
