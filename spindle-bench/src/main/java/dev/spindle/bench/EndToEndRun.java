@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -89,8 +88,9 @@ final class EndToEndRun {
   }
 
   /**
-   * Submits one task at a time at a steady {@code rate} for {@code duration}. Latency is measured
-   * from each task's scheduled submit time, so a stalled submit counts against it.
+   * Submits one task at a time at a steady {@code rate} for {@code duration}, paced by a {@link
+   * Pacer}. Latency is measured from each task's scheduled submit time, so a stalled submit counts
+   * against it.
    */
   Paced paced(double rate, Duration duration) throws Exception {
     int tasks = (int) (rate * duration.toNanos() / 1e9);
@@ -98,14 +98,10 @@ final class EndToEndRun {
     CountDownLatch done = new CountDownLatch(tasks);
     try (Spindle spindle = build(latency, done)) {
       long t0 = System.nanoTime() + 50_000_000;
-      double interval = 1e9 / rate;
+      Pacer pacer = new Pacer(t0, rate);
       try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
         for (int i = 0; i < tasks; i++) {
-          long due = t0 + (long) (i * interval);
-          long wait = due - System.nanoTime();
-          if (wait > 0) {
-            LockSupport.parkNanos(wait);
-          }
+          long due = pacer.awaitDue(i);
           pool.submit(() -> spindle.submit(TaskRequest.of("noop", due)));
         }
       }

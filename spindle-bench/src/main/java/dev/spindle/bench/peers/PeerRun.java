@@ -2,13 +2,13 @@ package dev.spindle.bench.peers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spindle.bench.BenchDatabase;
+import dev.spindle.bench.Pacer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One run in a process of its own, so that memory and threads are the measured system's alone and
@@ -21,15 +21,6 @@ public final class PeerRun {
 
   /** How many one-task submits of the steady workload may be under way at once. */
   private static final int MAX_OUTSTANDING_SUBMITS = 1000;
-
-  /**
-   * The steady workload's pacer sleeps at least this long at a time, then submits every task that
-   * has come due. Waking once per task (every 65 us at 15,000/s) took a quarter of the measured
-   * JVM's CPU samples, on the two cores the measured system runs on. A task submitted late by up to
-   * a tick still counts its latency from its own scheduled time: the systems are charged for the
-   * tick, never flattered by it.
-   */
-  private static final long PACER_TICK_NANOS = 1_000_000;
 
   /** The least time a run's JVM spends warming up before the measured run. */
   static final Duration WARMUP = Duration.ofSeconds(20);
@@ -107,23 +98,18 @@ public final class PeerRun {
 
   /**
    * Submits one task at a time at {@code rate} per second from {@code t0}, each from a virtual
-   * thread of its own so a slow submit does not delay the next one, the tasks come due in a tick
-   * ({@link #PACER_TICK_NANOS}) together. Latency counts from each task's scheduled time, so a
-   * system that falls behind is charged for it. At most {@value #MAX_OUTSTANDING_SUBMITS} submits
-   * are under way at once.
+   * thread of its own so a slow submit does not delay the next one, paced by a {@link Pacer}.
+   * Latency counts from each task's scheduled time, so a system that falls behind is charged for
+   * it. At most {@value #MAX_OUTSTANDING_SUBMITS} submits are under way at once.
    */
   private static void paced(
       PeerSystem.Running running, Probe probe, int tasks, double rate, long t0) throws Exception {
-    double interval = 1e9 / rate;
+    Pacer pacer = new Pacer(t0, rate);
     Semaphore outstanding = new Semaphore(MAX_OUTSTANDING_SUBMITS);
     AtomicReference<Exception> failure = new AtomicReference<>();
     try (ExecutorService submitters = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < tasks && failure.get() == null; i++) {
-        long due = t0 + (long) (i * interval);
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-          LockSupport.parkNanos(Math.max(wait, PACER_TICK_NANOS));
-        }
+        long due = pacer.awaitDue(i);
         probe.submitting(i, due);
         outstanding.acquire();
         int task = i;
