@@ -266,7 +266,7 @@ public final class PostgresTaskStore implements TaskStore {
             claimer.queue(), claimer.workerId(), room, latest.now(), latest.leaseUntil());
     List<ClaimedTask> tasks;
     try {
-      tasks = runner.autocommit("claim for submits", c -> claim.claim(c, request));
+      tasks = claim(request);
     } catch (RuntimeException e) {
       log.warn(
           "claiming from queue '{}' for submits failed; its dispatcher will", claimer.queue(), e);
