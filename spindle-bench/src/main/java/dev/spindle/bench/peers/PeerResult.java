@@ -3,13 +3,15 @@ package dev.spindle.bench.peers;
 /**
  * One measured run of one system on one store under one workload, as the run's process reports it.
  *
- * @param submitSeconds from the first submit until the last submit returned
- * @param endToEndSeconds from the first submit until the last completion was committed, or the time
- *     box when {@code finished < tasks}
+ * @param submitSeconds from the first measured submit (the first after any lead-in) until the last
+ *     submit returned
+ * @param endToEndSeconds from the first measured submit until the last completion was committed, or
+ *     the time box when {@code finished < tasks}
  * @param firstRunSeconds from the first submit until the first task ran (NaN if none did)
  * @param finished tasks whose completion was committed within the time box
  * @param latencyMillis submit-to-start p50, p99 and max; a task that never started is infinitely
  *     late
+ * @param leadInLatencyMillis the same over the lead-in's tasks (steady workload), empty without one
  * @param targetRate the steady submit rate asked for (0 for bulk workloads)
  * @param peakInFlight the most task bodies running at one moment
  * @param peakRssBytes the process's peak resident memory (-1 where unknown)
@@ -30,6 +32,7 @@ record PeerResult(
     double firstRunSeconds,
     int finished,
     double[] latencyMillis,
+    double[] leadInLatencyMillis,
     double targetRate,
     int peakInFlight,
     long peakHeapBytes,

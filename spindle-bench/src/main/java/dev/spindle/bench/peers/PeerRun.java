@@ -53,23 +53,27 @@ public final class PeerRun {
     StoreKind store = StoreKind.byId(spec.store());
     Workload workload = Workload.byId(spec.workload());
     int tasks = spec.tasks();
+    int lead = workload == Workload.STEADY ? spec.leadInTasks() : 0;
+    int all = lead + tasks;
     try (Stage stage =
         store == StoreKind.POSTGRES
             ? Stage.postgres(new BenchDatabase(spec.pgUrl()))
             : Stage.sqlite(Path.of(spec.dataDir()))) {
-      Probe probe = Probe.begin(tasks, spec.sleepMillis());
+      Probe probe = Probe.begin(all, spec.sleepMillis(), lead);
       try (PeerSystem.Running running = system.start(stage, spec.workers(), spec.pool(), probe)) {
-        long cpu0 = ResourceMeter.processCpuNanos();
         long t0 = System.nanoTime();
+        long[] cpu0 = {ResourceMeter.processCpuNanos()};
         if (workload == Workload.STEADY) {
-          paced(running, probe, tasks, spec.rate(), t0);
+          paced(running, probe, all, lead, spec.rate(), t0, cpu0);
         } else {
           probe.submitting(0, tasks, t0);
           running.submitBulk(tasks);
         }
+        // The measured window opens at the first measured task's scheduled time.
+        long from = t0 + (long) (lead * 1e9 / Math.max(spec.rate(), 1e-9));
         long submitted = System.nanoTime();
         int done =
-            Drain.await(running::completed, tasks, t0, Duration.ofSeconds(spec.timeoutSeconds()));
+            Drain.await(running::completed, all, t0, Duration.ofSeconds(spec.timeoutSeconds()));
         long end = System.nanoTime();
         long cpu1 = ResourceMeter.processCpuNanos();
         return new PeerResult(
@@ -80,18 +84,19 @@ public final class PeerRun {
             workload.id,
             tasks,
             spec.workers(),
-            (submitted - t0) / 1e9,
-            (end - t0) / 1e9,
+            (submitted - from) / 1e9,
+            (end - from) / 1e9,
             probe.firstRunSeconds(t0),
-            done,
+            Math.max(0, done - lead),
             probe.startLatencyMillis(),
+            probe.leadInLatencyMillis(),
             workload == Workload.STEADY ? spec.rate() : 0,
             probe.peakInFlight(),
             meter == null ? 0 : meter.peakHeapBytes(),
             ResourceMeter.peakRssBytes(),
             meter == null ? 0 : meter.peakThreads(),
-            cpu0 < 0 || cpu1 < 0 ? -1 : (cpu1 - cpu0) / 1e9,
-            done < tasks ? "-" : probe.delivery());
+            cpu0[0] < 0 || cpu1 < 0 ? -1 : (cpu1 - cpu0[0]) / 1e9,
+            done < all ? "-" : probe.delivery());
       }
     }
   }
@@ -100,16 +105,28 @@ public final class PeerRun {
    * Submits one task at a time at {@code rate} per second from {@code t0}, each from a virtual
    * thread of its own so a slow submit does not delay the next one, paced by a {@link Pacer}.
    * Latency counts from each task's scheduled time, so a system that falls behind is charged for
-   * it. At most {@value #MAX_OUTSTANDING_SUBMITS} submits are under way at once.
+   * it. At most {@value #MAX_OUTSTANDING_SUBMITS} submits are under way at once. The first {@code
+   * lead} tasks are the lead-in: when the first task after it is due, the process's CPU time is
+   * read into {@code cpuAtMeasured[0]}.
    */
   private static void paced(
-      PeerSystem.Running running, Probe probe, int tasks, double rate, long t0) throws Exception {
+      PeerSystem.Running running,
+      Probe probe,
+      int tasks,
+      int lead,
+      double rate,
+      long t0,
+      long[] cpuAtMeasured)
+      throws Exception {
     Pacer pacer = new Pacer(t0, rate);
     Semaphore outstanding = new Semaphore(MAX_OUTSTANDING_SUBMITS);
     AtomicReference<Exception> failure = new AtomicReference<>();
     try (ExecutorService submitters = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < tasks && failure.get() == null; i++) {
         long due = pacer.awaitDue(i);
+        if (i == lead && lead > 0) {
+          cpuAtMeasured[0] = ResourceMeter.processCpuNanos();
+        }
         probe.submitting(i, due);
         outstanding.acquire();
         int task = i;

@@ -30,7 +30,12 @@ final class PeerTable {
             : String.format("%,.0f tasks/s", r.endToEndRate());
     if (r.workload().equals(Workload.STEADY.id)) {
       double[] ms = r.latencyMillis();
-      return done + String.format(", start latency p50 %s p99 %s", millis(ms[0]), millis(ms[1]));
+      String lead =
+          r.leadInLatencyMillis().length == 0
+              ? ""
+              : String.format(" (lead-in p99 %s)", millis(r.leadInLatencyMillis()[1]));
+      return done
+          + String.format(", start latency p50 %s p99 %s%s", millis(ms[0]), millis(ms[1]), lead);
     }
     if (r.workload().equals(Workload.HOLD.id)) {
       return done + String.format(", peak in flight %,d", r.peakInFlight());
@@ -63,12 +68,22 @@ final class PeerTable {
         task started (a polling system waits for its next poll); CPU/task = CPU time of the run's \
         JVM, all threads, from first submit to end, over the tasks (SQLite runs inside it, a \
         PostgreSQL server does not); start latency = scheduled submit \
-        time to task start, a task never started counting as infinitely late; heap = peak heap in \
+        time to task start, a task never started counting as infinitely late; (c) measures after a \
+        lead-in at the same rate on the same system, whose tasks run and count for delivery: \
+        lead-in p99 = their p99, a fresh system's first moments; heap = peak heap in \
         use, RSS = peak resident memory of the run's JVM, threads = peak platform threads; \
         vs Spindle = Spindle's end-to-end rate over the row's (for (c): the row's p99 over \
         Spindle's); vs ceiling = Spindle's end-to-end rate as a share of raw SQL's.
         """);
     return text.toString();
+  }
+
+  /** The median p99 of the runs' lead-ins, "-" when they had none. */
+  private static String leadInP99(List<PeerResult> runs) {
+    if (runs.stream().anyMatch(r -> r.leadInLatencyMillis().length == 0)) {
+      return "-";
+    }
+    return millis(median(runs, r -> r.leadInLatencyMillis()[1]));
   }
 
   private static String table(Workload workload, Map<String, List<PeerResult>> bySystem) {
@@ -77,7 +92,7 @@ final class PeerTable {
     switch (workload) {
       case BULK, SLEEP -> header.addAll(List.of("submit/s", "end-to-end/s", "1st run", "CPU/task"));
       case HOLD -> header.addAll(List.of("peak in flight", "all done in"));
-      case STEADY -> header.addAll(List.of("p50", "p99", "max", "done/s"));
+      case STEADY -> header.addAll(List.of("p50", "p99", "max", "done/s", "lead-in p99"));
     }
     header.addAll(List.of("heap", "RSS", "threads", "delivery", "vs Spindle", "runs"));
     List<List<String>> rows = new ArrayList<>();
@@ -107,7 +122,8 @@ final class PeerTable {
                     millis(median(runs, r -> r.latencyMillis()[0])),
                     millis(median(runs, r -> r.latencyMillis()[1])),
                     millis(median(runs, r -> r.latencyMillis()[2])),
-                    allDone ? rate(median(runs, PeerResult::endToEndRate)) : timeouts(runs)));
+                    allDone ? rate(median(runs, PeerResult::endToEndRate)) : timeouts(runs),
+                    leadInP99(runs)));
       }
       row.addAll(
           List.of(

@@ -119,6 +119,15 @@ public final class PeersBench implements Callable<Integer> {
   int steadySeconds;
 
   @Option(
+      names = "--steady-lead-in-seconds",
+      defaultValue = "1",
+      description =
+          "how long (c) submits at its rate on the same system before the measured --steady-seconds"
+              + " begin; the lead-in's tasks run and count for delivery, and their latency is shown"
+              + " apart (default ${DEFAULT-VALUE})")
+  int leadInSeconds;
+
+  @Option(
       names = "--steady-rate",
       defaultValue = "0",
       description = "tasks/s of (c); 0 = half of Spindle's median (a) rate (default 0)")
@@ -143,7 +152,7 @@ public final class PeersBench implements Callable<Integer> {
       defaultValue = "180",
       description =
           "seconds one run may take before it counts as timed out (default 180; for (c) at most"
-              + " 4 x --steady-seconds + 20)")
+              + " 4 x (--steady-lead-in-seconds + --steady-seconds) + 20)")
   int timeoutSeconds;
 
   @Option(
@@ -251,6 +260,7 @@ public final class PeersBench implements Callable<Integer> {
     BenchOptions.atLeast(spec, "--sleep-ms", sleepMillis, 0);
     BenchOptions.atLeast(spec, "--hold-ms", holdMillis, 0);
     BenchOptions.atLeast(spec, "--steady-rate", steadyRate, 0);
+    BenchOptions.atLeast(spec, "--steady-lead-in-seconds", leadInSeconds, 0);
     try {
       stores.forEach(StoreKind::byId);
       workloads.forEach(Workload::byId);
@@ -303,8 +313,9 @@ public final class PeersBench implements Callable<Integer> {
     // by then says enough (unstarted tasks count as never started).
     int timeout =
         workload == Workload.STEADY
-            ? Math.min(timeoutSeconds, steadySeconds * 4 + 20)
+            ? Math.min(timeoutSeconds, (leadInSeconds + steadySeconds) * 4 + 20)
             : timeoutSeconds;
+    int leadIn = workload == Workload.STEADY ? (int) Math.ceil(rate * leadInSeconds) : 0;
     return new RunSpec(
         system.id(),
         store.id,
@@ -314,6 +325,7 @@ public final class PeersBench implements Callable<Integer> {
         pool,
         sleep,
         rate,
+        leadIn,
         pgUrl,
         workDir.toString(),
         warmup,
@@ -334,8 +346,9 @@ public final class PeersBench implements Callable<Integer> {
                   any.tasks(), holdMillis);
           case STEADY ->
               String.format(
-                  "%,.0f tasks/s for %d s, one task per submit (half of Spindle's (a))",
-                  any.targetRate(), steadySeconds);
+                  "%,.0f tasks/s for %d s after a %d s lead-in, one task per submit (half of"
+                      + " Spindle's (a))",
+                  any.targetRate(), steadySeconds, leadInSeconds);
         };
     return String.format("%s (%s): %s, %d workers", store.title, workload.id, what, any.workers());
   }

@@ -13,26 +13,36 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * by analysing a lambda, so the probe of the run in progress is reachable statically too.
  */
 public final class Probe {
-  private static volatile Probe current = new Probe(0, 0);
+  private static volatile Probe current = new Probe(0, 0, 0);
 
   private final AtomicIntegerArray runs;
   private final AtomicLongArray submittedAt;
   private final AtomicLongArray startedAt;
   private final long sleepMillis;
+  private final int measuredFrom;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger peakInFlight = new AtomicInteger();
   private final AtomicLong firstRunNanos = new AtomicLong();
 
-  private Probe(int tasks, long sleepMillis) {
+  private Probe(int tasks, long sleepMillis, int measuredFrom) {
     this.runs = new AtomicIntegerArray(tasks);
     this.submittedAt = new AtomicLongArray(tasks);
     this.startedAt = new AtomicLongArray(tasks);
     this.sleepMillis = sleepMillis;
+    this.measuredFrom = measuredFrom;
   }
 
   /** A fresh probe for {@code tasks} tasks that each sleep {@code sleepMillis}, made current. */
   static Probe begin(int tasks, long sleepMillis) {
-    Probe probe = new Probe(tasks, sleepMillis);
+    return begin(tasks, sleepMillis, 0);
+  }
+
+  /**
+   * A fresh probe, made current, whose latency figures leave out the tasks before {@code
+   * measuredFrom}: a lead-in that runs (and counts for delivery) but is reported on its own.
+   */
+  static Probe begin(int tasks, long sleepMillis, int measuredFrom) {
+    Probe probe = new Probe(tasks, sleepMillis, measuredFrom);
     current = probe;
     return probe;
   }
@@ -85,16 +95,28 @@ public final class Probe {
   }
 
   /**
-   * Submit-to-start latency in milliseconds at p50, p99 and max over all tasks; a task that never
-   * started counts as infinitely late, so a system that fell behind shows it.
+   * Submit-to-start latency in milliseconds at p50, p99 and max over the measured tasks (all but
+   * the lead-in); a task that never started counts as infinitely late, so a system that fell behind
+   * shows it.
    */
   double[] startLatencyMillis() {
-    int n = runs.length();
+    return startLatencyMillis(measuredFrom, runs.length());
+  }
+
+  /** The same figures over the lead-in's tasks alone; empty when there was no lead-in. */
+  double[] leadInLatencyMillis() {
+    return measuredFrom == 0 ? new double[0] : startLatencyMillis(0, measuredFrom);
+  }
+
+  private double[] startLatencyMillis(int from, int to) {
+    int n = to - from;
     double[] ms = new double[n];
     for (int i = 0; i < n; i++) {
-      long started = startedAt.get(i);
+      long started = startedAt.get(from + i);
       ms[i] =
-          started == 0 ? Double.POSITIVE_INFINITY : (started - submittedAt.get(i)) / 1_000_000.0;
+          started == 0
+              ? Double.POSITIVE_INFINITY
+              : (started - submittedAt.get(from + i)) / 1_000_000.0;
     }
     Arrays.sort(ms);
     return n == 0 ? new double[] {0, 0, 0} : new double[] {at(ms, 0.50), at(ms, 0.99), ms[n - 1]};

@@ -46,6 +46,7 @@ class PeersBenchTest {
         .contains("Spindle", "db-scheduler", "lock-and-fetch", "raw SQL")
         .contains("Spindle = ", "vs Spindle", "exactly once")
         .contains("CPU/task")
+        .contains("after a 1 s lead-in", "lead-in p99")
         .as("the JVM's CPU time per task is measured, not unknown")
         .containsPattern("\\d us ")
         .doesNotContain("TIMEOUT", "NEVER RAN", "FAILED");
