@@ -32,14 +32,10 @@ public final class Probe {
     this.measuredFrom = measuredFrom;
   }
 
-  /** A fresh probe for {@code tasks} tasks that each sleep {@code sleepMillis}, made current. */
-  static Probe begin(int tasks, long sleepMillis) {
-    return begin(tasks, sleepMillis, 0);
-  }
-
   /**
-   * A fresh probe, made current, whose latency figures leave out the tasks before {@code
-   * measuredFrom}: a lead-in that runs (and counts for delivery) but is reported on its own.
+   * A fresh probe for {@code tasks} tasks that each sleep {@code sleepMillis}, made current, whose
+   * latency figures leave out the tasks before {@code measuredFrom}: a lead-in that runs (and
+   * counts for delivery) but is reported on its own.
    */
   static Probe begin(int tasks, long sleepMillis, int measuredFrom) {
     Probe probe = new Probe(tasks, sleepMillis, measuredFrom);

@@ -42,7 +42,7 @@ class ProbeTest {
 
   @Test
   void withoutALeadInEveryTaskIsMeasured() {
-    Probe probe = Probe.begin(2, 0);
+    Probe probe = Probe.begin(2, 0, 0);
     long now = System.nanoTime();
     probe.submitting(0, now - 60 * SECOND);
     probe.submitting(1, now);
