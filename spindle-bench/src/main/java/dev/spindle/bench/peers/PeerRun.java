@@ -62,15 +62,16 @@ public final class PeerRun {
       Probe probe = Probe.begin(all, spec.sleepMillis(), lead);
       try (PeerSystem.Running running = system.start(stage, spec.workers(), spec.pool(), probe)) {
         long t0 = System.nanoTime();
-        long[] cpu0 = {ResourceMeter.processCpuNanos()};
+        Window measured;
         if (workload == Workload.STEADY) {
-          paced(running, probe, all, lead, spec.rate(), t0, cpu0);
+          measured = paced(running, probe, all, lead, spec.rate(), t0);
         } else {
+          measured = new Window(t0, ResourceMeter.processCpuNanos());
           probe.submitting(0, tasks, t0);
           running.submitBulk(tasks);
         }
-        // The measured window opens at the first measured task's scheduled time.
-        long from = t0 + (long) (lead * 1e9 / Math.max(spec.rate(), 1e-9));
+        long from = measured.startNanos();
+        long cpu0 = measured.cpuNanos();
         long submitted = System.nanoTime();
         int done =
             Drain.await(running::completed, all, t0, Duration.ofSeconds(spec.timeoutSeconds()));
@@ -95,7 +96,7 @@ public final class PeerRun {
             meter == null ? 0 : meter.peakHeapBytes(),
             ResourceMeter.peakRssBytes(),
             meter == null ? 0 : meter.peakThreads(),
-            cpu0[0] < 0 || cpu1 < 0 ? -1 : (cpu1 - cpu0[0]) / 1e9,
+            cpu0 < 0 || cpu1 < 0 ? -1 : (cpu1 - cpu0) / 1e9,
             done < all ? "-" : probe.delivery());
       }
     }
@@ -106,26 +107,20 @@ public final class PeerRun {
    * thread of its own so a slow submit does not delay the next one, paced by a {@link Pacer}.
    * Latency counts from each task's scheduled time, so a system that falls behind is charged for
    * it. At most {@value #MAX_OUTSTANDING_SUBMITS} submits are under way at once. The first {@code
-   * lead} tasks are the lead-in: when the first task after it is due, the process's CPU time is
-   * read into {@code cpuAtMeasured[0]}.
+   * lead} tasks are the lead-in; the measured window opens when the first task after it is due.
    */
-  private static void paced(
-      PeerSystem.Running running,
-      Probe probe,
-      int tasks,
-      int lead,
-      double rate,
-      long t0,
-      long[] cpuAtMeasured)
+  private static Window paced(
+      PeerSystem.Running running, Probe probe, int tasks, int lead, double rate, long t0)
       throws Exception {
+    Window measured = null;
     Pacer pacer = new Pacer(t0, rate);
     Semaphore outstanding = new Semaphore(MAX_OUTSTANDING_SUBMITS);
     AtomicReference<Exception> failure = new AtomicReference<>();
     try (ExecutorService submitters = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < tasks && failure.get() == null; i++) {
         long due = pacer.awaitDue(i);
-        if (i == lead && lead > 0) {
-          cpuAtMeasured[0] = ResourceMeter.processCpuNanos();
+        if (i == lead) {
+          measured = new Window(due, ResourceMeter.processCpuNanos());
         }
         probe.submitting(i, due);
         outstanding.acquire();
@@ -145,5 +140,9 @@ public final class PeerRun {
     if (failure.get() != null) {
       throw failure.get();
     }
+    return measured;
   }
+
+  /** Where the measured run begins: its first task's scheduled time, and the CPU time then. */
+  private record Window(long startNanos, long cpuNanos) {}
 }
