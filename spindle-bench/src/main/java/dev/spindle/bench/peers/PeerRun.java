@@ -80,7 +80,7 @@ public final class PeerRun {
         return new PeerResult(
             system.id(),
             system.name(),
-            system.settings(),
+            system.settings(workload),
             store.id,
             workload.id,
             tasks,

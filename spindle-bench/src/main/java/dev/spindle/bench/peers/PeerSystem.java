@@ -17,6 +17,11 @@ interface PeerSystem {
   /** The configuration in a few words, for the table. */
   String settings();
 
+  /** The configuration for {@code workload}, where the system runs workloads differently. */
+  default String settings(Workload workload) {
+    return settings();
+  }
+
   boolean supports(StoreKind store, Workload workload);
 
   /**

@@ -73,7 +73,8 @@ final class PeerTable {
         lead-in p99 = their p99, a fresh system's first moments; heap = peak heap in \
         use, RSS = peak resident memory of the run's JVM, threads = peak platform threads; \
         vs Spindle = Spindle's end-to-end rate over the row's (for (c): the row's p99 over \
-        Spindle's); vs ceiling = Spindle's end-to-end rate as a share of raw SQL's.
+        Spindle's); vs ceiling = Spindle's end-to-end rate as a share of raw SQL's (for (c): \
+        Spindle's p99 over raw SQL's, the floor of a durable submit's start latency here).
         """);
     return text.toString();
   }
@@ -146,7 +147,12 @@ final class PeerTable {
     if (workload == Workload.STEADY) {
       double p99 = median(runs, r -> r.latencyMillis()[1]);
       double ours = median(spindle, r -> r.latencyMillis()[1]);
-      return Double.isInfinite(p99) ? "p99 inf" : String.format("p99 %.1fx", p99 / ours);
+      if (Double.isInfinite(p99)) {
+        return "p99 inf";
+      }
+      return runs.get(0).systemId().equals("ceiling")
+          ? String.format("Spindle p99 %.1fx", ours / p99)
+          : String.format("p99 %.1fx", p99 / ours);
     }
     if (workload == Workload.HOLD || runs.stream().anyMatch(PeerResult::timedOut)) {
       return "-";

@@ -218,7 +218,7 @@ public final class PeersBench implements Callable<Integer> {
             RunSpec run = runSpec(system, store, workload, rate, workDir, pgUrl);
             out.printf(
                 "%s (%s) run %d/%d: %s, %s… ",
-                store.title, workload.id, r, runs, system.name(), system.settings());
+                store.title, workload.id, r, runs, system.name(), system.settings(workload));
             out.flush();
             PeerResult result = launch(run, log);
             if (result == null) {

@@ -10,19 +10,27 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntFunction;
+import java.util.stream.LongStream;
 
 /**
  * The ceiling: the least SQL a durable queue must run per task, in batches, with no engine around
  * it. A task is a row (queue, priority, run_at, payload) in a table with a partial index on the
- * ready rows in claim order; its lifecycle is insert (batches of {@value #BATCH}), claim (an UPDATE
- * marking up to {@value #BATCH} ready rows in priority order, {@code FOR UPDATE SKIP LOCKED} on
- * PostgreSQL) and delete. No leases, attempts, history, notifications or results: what Spindle does
- * beyond this is what it costs over the ceiling. On PostgreSQL the submitting thread has one
- * connection and {@code pool - 1} claimers one each; SQLite has one writer, so the submitter and a
- * single claimer share one connection, taking turns.
+ * ready rows in claim order. In bulk its lifecycle is insert (batches of {@value #BATCH}), claim
+ * (an UPDATE marking up to {@value #BATCH} ready rows in priority order, {@code FOR UPDATE SKIP
+ * LOCKED} on PostgreSQL) and delete; the submitting thread has one connection and {@code pool - 1}
+ * claimers one each on PostgreSQL. For one task per submit (the steady workload) it is the floor of
+ * submit-to-start latency: group-committed inserts of rows already claimed, each task started as
+ * soon as its commit returns, and batched deletes (see {@link Steady}). No leases, attempts,
+ * history, notifications or results: what Spindle does beyond this is what it costs over the
+ * ceiling. SQLite has one writer, so all of the ceiling's threads there share one connection,
+ * taking turns.
  */
 final class RawSqlCeiling implements PeerSystem {
   static final int BATCH = 1000;
@@ -43,8 +51,15 @@ final class RawSqlCeiling implements PeerSystem {
   }
 
   @Override
+  public String settings(Workload workload) {
+    return workload == Workload.STEADY
+        ? "group commit of claimed rows, start on commit, batched delete"
+        : settings();
+  }
+
+  @Override
   public boolean supports(StoreKind store, Workload workload) {
-    return workload == Workload.BULK;
+    return workload == Workload.BULK || workload == Workload.STEADY;
   }
 
   @Override
@@ -58,42 +73,60 @@ final class RawSqlCeiling implements PeerSystem {
       }
     }
     boolean shared = stage.kind() == StoreKind.SQLITE;
-    ReentrantLock turns = new ReentrantLock(true);
+    ReentrantLock turns = shared ? new ReentrantLock(true) : null;
     Connection submitter = pool.getConnection();
     submitter.setAutoCommit(false);
     AtomicInteger completed = new AtomicInteger();
-    List<Thread> claimers = new ArrayList<>();
-    int claimerCount = shared ? 1 : Math.max(1, poolSize - 1);
-    for (int i = 0; i < claimerCount; i++) {
-      Connection own = shared ? submitter : pool.getConnection();
-      own.setAutoCommit(false);
-      claimers.add(
-          Thread.ofPlatform()
-              .name("ceiling-claimer-" + i)
-              .start(() -> claimLoop(dialect, own, shared ? turns : null, probe, completed)));
-    }
+    List<Thread> threads = new ArrayList<>();
+    // Each workload starts its own threads on first use: idle claimers polling every millisecond
+    // would cost the steady workload CPU that no durable queue needs.
+    Runnable startClaimers =
+        () ->
+            startEach(
+                threads,
+                shared ? 1 : Math.max(1, poolSize - 1),
+                "ceiling-claimer-",
+                i -> {
+                  Connection own = shared ? submitter : connection(pool);
+                  return () -> claimLoop(dialect, own, turns, probe, completed);
+                });
     return new Running() {
+      private boolean claiming;
+      private Steady steady;
+
       @Override
       public void submitBulk(int tasks) throws SQLException {
+        synchronized (this) {
+          if (!claiming) {
+            claiming = true;
+            startClaimers.run();
+          }
+        }
         for (int from = 0; from < tasks; from += BATCH) {
           int to = Math.min(tasks, from + BATCH);
-          if (shared) {
-            turns.lock();
-          }
+          lock(turns);
           try {
             dialect.insert(submitter, from, to);
             submitter.commit();
           } finally {
-            if (shared) {
-              turns.unlock();
-            }
+            unlock(turns);
           }
         }
       }
 
       @Override
-      public void submit(int task) {
-        throw new UnsupportedOperationException("the ceiling is measured in bulk only");
+      public void submit(int task) throws InterruptedException {
+        Steady path;
+        synchronized (this) {
+          if (steady == null) {
+            Connection writer = shared ? submitter : connection(pool);
+            Connection deleter = shared ? submitter : connection(pool);
+            steady = new Steady(dialect, writer, deleter, turns, probe, completed);
+            steady.start(threads);
+          }
+          path = steady;
+        }
+        path.submit(task);
       }
 
       @Override
@@ -103,8 +136,8 @@ final class RawSqlCeiling implements PeerSystem {
 
       @Override
       public void close() throws SQLException {
-        claimers.forEach(Thread::interrupt);
-        for (Thread t : claimers) {
+        threads.forEach(Thread::interrupt);
+        for (Thread t : threads) {
           try {
             t.join();
           } catch (InterruptedException e) {
@@ -116,13 +149,152 @@ final class RawSqlCeiling implements PeerSystem {
     };
   }
 
+  private static void startEach(
+      List<Thread> threads, int count, String name, IntFunction<Runnable> body) {
+    for (int i = 0; i < count; i++) {
+      threads.add(Thread.ofPlatform().name(name + i).start(body.apply(i)));
+    }
+  }
+
+  private static Connection connection(HikariDataSource pool) {
+    try {
+      Connection c = pool.getConnection();
+      c.setAutoCommit(false);
+      return c;
+    } catch (SQLException e) {
+      throw new IllegalStateException("the ceiling could not get a connection", e);
+    }
+  }
+
+  private static void lock(ReentrantLock turns) {
+    if (turns != null) {
+      turns.lock();
+    }
+  }
+
+  private static void unlock(ReentrantLock turns) {
+    if (turns != null) {
+      turns.unlock();
+    }
+  }
+
+  /**
+   * The least a durable queue does for one task per submit: a writer gathers the submits waiting
+   * for it into one insert of rows already claimed and one commit (group commit), answers the
+   * submits, starts the tasks right there, and a deleter removes finished rows in batches. No claim
+   * query, no hand-off to workers, no leases or history: the floor of submit-to-start latency on
+   * this store and machine, since a start must wait for its task's commit.
+   */
+  private static final class Steady {
+    private record Pending(int task, CompletableFuture<Void> committed) {}
+
+    private final LinkedBlockingQueue<Pending> submits = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<long[]> finished = new LinkedBlockingQueue<>();
+    private final Dialect dialect;
+    private final Connection writer;
+    private final Connection deleter;
+    private final ReentrantLock turns;
+    private final Probe probe;
+    private final AtomicInteger completed;
+
+    Steady(
+        Dialect dialect,
+        Connection writer,
+        Connection deleter,
+        ReentrantLock turns,
+        Probe probe,
+        AtomicInteger completed) {
+      this.dialect = dialect;
+      this.writer = writer;
+      this.deleter = deleter;
+      this.turns = turns;
+      this.probe = probe;
+      this.completed = completed;
+    }
+
+    void start(List<Thread> threads) {
+      startEach(threads, 1, "ceiling-writer-", i -> this::writeLoop);
+      startEach(threads, 1, "ceiling-deleter-", i -> this::deleteLoop);
+    }
+
+    /** Returns once the task is committed, as a durable submit does. */
+    void submit(int task) throws InterruptedException {
+      Pending pending = new Pending(task, new CompletableFuture<>());
+      submits.add(pending);
+      try {
+        pending.committed().get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("the ceiling's write failed", e.getCause());
+      }
+    }
+
+    private void writeLoop() {
+      List<Pending> batch = new ArrayList<>();
+      try {
+        while (true) {
+          batch.add(submits.take());
+          submits.drainTo(batch, BATCH - 1);
+          int[] tasks = new int[batch.size()];
+          for (int i = 0; i < tasks.length; i++) {
+            tasks[i] = batch.get(i).task();
+          }
+          long[] rows;
+          lock(turns);
+          try {
+            rows = dialect.insertClaimed(writer, tasks);
+            writer.commit();
+          } finally {
+            unlock(turns);
+          }
+          for (long row : rows) {
+            probe.run((int) (row >>> 32));
+          }
+          batch.forEach(p -> p.committed().complete(null));
+          batch.clear();
+          finished.add(rows);
+        }
+      } catch (InterruptedException e) {
+        // Closed.
+      } catch (SQLException | RuntimeException e) {
+        if (!Thread.currentThread().isInterrupted()) {
+          batch.forEach(p -> p.committed().completeExceptionally(e));
+          submits.forEach(p -> p.committed().completeExceptionally(e));
+        }
+      }
+    }
+
+    private void deleteLoop() {
+      List<long[]> batch = new ArrayList<>();
+      try {
+        while (true) {
+          batch.add(finished.take());
+          finished.drainTo(batch);
+          long[] rows = batch.stream().flatMapToLong(LongStream::of).toArray();
+          batch.clear();
+          lock(turns);
+          try {
+            dialect.delete(deleter, rows);
+            deleter.commit();
+          } finally {
+            unlock(turns);
+          }
+          completed.addAndGet(rows.length);
+        }
+      } catch (InterruptedException e) {
+        // Closed.
+      } catch (SQLException e) {
+        if (!Thread.currentThread().isInterrupted()) {
+          throw new IllegalStateException("ceiling deleter failed", e);
+        }
+      }
+    }
+  }
+
   private static void claimLoop(
       Dialect dialect, Connection c, ReentrantLock turns, Probe probe, AtomicInteger completed) {
     while (!Thread.currentThread().isInterrupted()) {
       int n;
-      if (turns != null) {
-        turns.lock();
-      }
+      lock(turns);
       try {
         long[] ids = dialect.claim(c);
         c.commit();
@@ -139,9 +311,7 @@ final class RawSqlCeiling implements PeerSystem {
         }
         throw new IllegalStateException("ceiling claimer failed", e);
       } finally {
-        if (turns != null) {
-          turns.unlock();
-        }
+        unlock(turns);
       }
       completed.addAndGet(n);
       if (n == 0) {
@@ -158,6 +328,9 @@ final class RawSqlCeiling implements PeerSystem {
     String[] ddl();
 
     void insert(Connection c, int from, int to) throws SQLException;
+
+    /** Inserts one row per task, already claimed; returns them packed as claims are. */
+    long[] insertClaimed(Connection c, int[] tasks) throws SQLException;
 
     long[] claim(Connection c) throws SQLException;
 
@@ -195,6 +368,19 @@ final class RawSqlCeiling implements PeerSystem {
     }
 
     @Override
+    public long[] insertClaimed(Connection c, int[] tasks) throws SQLException {
+      Integer[] payloads = Arrays.stream(tasks).boxed().toArray(Integer[]::new);
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO ceiling_tasks (queue, priority, run_at, claimed, payload)"
+                  + " SELECT 'default', 0, now(), true, p FROM unnest(?) AS p"
+                  + " RETURNING id, payload")) {
+        ps.setArray(1, c.createArrayOf("integer", payloads));
+        return packed(ps, tasks.length);
+      }
+    }
+
+    @Override
     public long[] claim(Connection c) throws SQLException {
       try (PreparedStatement ps =
           c.prepareStatement(
@@ -203,7 +389,7 @@ final class RawSqlCeiling implements PeerSystem {
                   + " ORDER BY priority DESC, run_at, id LIMIT ? FOR UPDATE SKIP LOCKED)"
                   + " RETURNING id, payload")) {
         ps.setInt(1, BATCH);
-        return packed(ps);
+        return packed(ps, BATCH);
       }
     }
 
@@ -257,6 +443,18 @@ final class RawSqlCeiling implements PeerSystem {
     }
 
     @Override
+    public long[] insertClaimed(Connection c, int[] tasks) throws SQLException {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO ceiling_tasks (queue, priority, run_at, claimed, payload)"
+                  + " SELECT 'default', 0, ?, 1, value FROM json_each(?) RETURNING id, payload")) {
+        ps.setLong(1, System.currentTimeMillis());
+        ps.setString(2, Arrays.toString(tasks));
+        return packed(ps, tasks.length);
+      }
+    }
+
+    @Override
     public long[] claim(Connection c) throws SQLException {
       try (PreparedStatement ps =
           c.prepareStatement(
@@ -265,7 +463,7 @@ final class RawSqlCeiling implements PeerSystem {
                   + " ORDER BY priority DESC, run_at, id LIMIT ?) RETURNING id, payload")) {
         ps.setLong(1, System.currentTimeMillis());
         ps.setInt(2, BATCH);
-        return packed(ps);
+        return packed(ps, BATCH);
       }
     }
 
@@ -281,8 +479,8 @@ final class RawSqlCeiling implements PeerSystem {
     }
   }
 
-  private static long[] packed(PreparedStatement claim) throws SQLException {
-    long[] rows = new long[BATCH];
+  private static long[] packed(PreparedStatement claim, int most) throws SQLException {
+    long[] rows = new long[most];
     int n = 0;
     try (ResultSet rs = claim.executeQuery()) {
       while (rs.next()) {

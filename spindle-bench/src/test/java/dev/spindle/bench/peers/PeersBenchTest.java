@@ -47,6 +47,8 @@ class PeersBenchTest {
         .contains("Spindle = ", "vs Spindle", "exactly once")
         .contains("CPU/task")
         .contains("after a 1 s lead-in", "lead-in p99")
+        .as("the raw SQL floor of one task per submit is measured next to Spindle in (c)")
+        .contains("group commit of claimed rows", "Spindle p99 ")
         .as("the JVM's CPU time per task is measured, not unknown")
         .containsPattern("\\d us ")
         .doesNotContain("TIMEOUT", "NEVER RAN", "FAILED");
