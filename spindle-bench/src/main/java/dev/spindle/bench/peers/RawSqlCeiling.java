@@ -197,6 +197,9 @@ final class RawSqlCeiling implements PeerSystem {
     private final Probe probe;
     private final AtomicInteger completed;
 
+    /** Why the writer stopped, once it has; later submits fail with it instead of waiting. */
+    private volatile Exception failure;
+
     Steady(
         Dialect dialect,
         Connection writer,
@@ -221,6 +224,11 @@ final class RawSqlCeiling implements PeerSystem {
     void submit(int task) throws InterruptedException {
       Pending pending = new Pending(task, new CompletableFuture<>());
       submits.add(pending);
+      // The writer sets the failure before it fails what is queued, so a submit added meanwhile
+      // is failed by one or the other.
+      if (failure != null) {
+        pending.committed().completeExceptionally(failure);
+      }
       try {
         pending.committed().get();
       } catch (ExecutionException e) {
@@ -256,9 +264,10 @@ final class RawSqlCeiling implements PeerSystem {
       } catch (InterruptedException e) {
         // Closed.
       } catch (SQLException | RuntimeException e) {
-        if (!Thread.currentThread().isInterrupted()) {
-          batch.forEach(p -> p.committed().completeExceptionally(e));
-          submits.forEach(p -> p.committed().completeExceptionally(e));
+        failure = e;
+        batch.forEach(p -> p.committed().completeExceptionally(e));
+        for (Pending p = submits.poll(); p != null; p = submits.poll()) {
+          p.committed().completeExceptionally(e);
         }
       }
     }
