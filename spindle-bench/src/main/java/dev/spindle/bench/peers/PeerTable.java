@@ -150,7 +150,7 @@ final class PeerTable {
       if (Double.isInfinite(p99)) {
         return "p99 inf";
       }
-      return runs.get(0).systemId().equals("ceiling")
+      return isCeiling(runs)
           ? String.format("Spindle p99 %.1fx", ours / p99)
           : String.format("p99 %.1fx", p99 / ours);
     }
@@ -159,9 +159,13 @@ final class PeerTable {
     }
     double ratio =
         median(spindle, PeerResult::endToEndRate) / median(runs, PeerResult::endToEndRate);
-    return runs.get(0).systemId().equals("ceiling")
+    return isCeiling(runs)
         ? String.format("Spindle = %.0f%%", ratio * 100)
         : String.format("Spindle %.1fx", ratio);
+  }
+
+  private static boolean isCeiling(List<PeerResult> runs) {
+    return runs.get(0).systemId().equals("ceiling");
   }
 
   private static String perRun(Workload workload, List<PeerResult> runs) {

@@ -16,7 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import java.util.stream.LongStream;
 
 /**
@@ -86,7 +86,7 @@ final class RawSqlCeiling implements PeerSystem {
                 threads,
                 shared ? 1 : Math.max(1, poolSize - 1),
                 "ceiling-claimer-",
-                i -> {
+                () -> {
                   Connection own = shared ? submitter : connection(pool);
                   return () -> claimLoop(dialect, own, turns, probe, completed);
                 });
@@ -149,10 +149,11 @@ final class RawSqlCeiling implements PeerSystem {
     };
   }
 
+  /** Starts {@code count} platform threads named {@code name} and a number, each with a body. */
   private static void startEach(
-      List<Thread> threads, int count, String name, IntFunction<Runnable> body) {
+      List<Thread> threads, int count, String name, Supplier<Runnable> body) {
     for (int i = 0; i < count; i++) {
-      threads.add(Thread.ofPlatform().name(name + i).start(body.apply(i)));
+      threads.add(Thread.ofPlatform().name(name + i).start(body.get()));
     }
   }
 
@@ -216,8 +217,8 @@ final class RawSqlCeiling implements PeerSystem {
     }
 
     void start(List<Thread> threads) {
-      startEach(threads, 1, "ceiling-writer-", i -> this::writeLoop);
-      startEach(threads, 1, "ceiling-deleter-", i -> this::deleteLoop);
+      startEach(threads, 1, "ceiling-writer-", () -> this::writeLoop);
+      startEach(threads, 1, "ceiling-deleter-", () -> this::deleteLoop);
     }
 
     /** Returns once the task is committed, as a durable submit does. */
