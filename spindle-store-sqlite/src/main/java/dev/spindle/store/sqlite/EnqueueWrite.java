@@ -42,6 +42,12 @@ final class EnqueueWrite implements WriteOp<EnqueueResult> {
     this.start = start;
   }
 
+  /** It makes READY only tasks it inserts, and then forgets the probes. */
+  @Override
+  public boolean keepsDueProbes() {
+    return true;
+  }
+
   @Override
   public EnqueueResult apply(WriterSession session) throws SQLException {
     Enqueued[] results = new Enqueued[tasks.size()];
@@ -148,6 +154,7 @@ final class EnqueueWrite implements WriteOp<EnqueueResult> {
       insert.addBatch();
     }
     if (insert != null) {
+      session.forgetDueProbes();
       WriterSession.executeBatch(insert);
     }
     if (insertStarted != null) {
@@ -175,12 +182,20 @@ final class EnqueueWrite implements WriteOp<EnqueueResult> {
   }
 
   private boolean queueHasDueTask(WriterSession session) throws SQLException {
+    long now = TaskRows.millis(start.now());
+    if (session.knownNoDueTask(start.queue(), now)) {
+      return false;
+    }
     PreparedStatement probe = session.statement("queue_has_due_task");
     probe.setString(1, start.queue());
-    probe.setLong(2, TaskRows.millis(start.now()));
+    probe.setLong(2, now);
     try (ResultSet rs = probe.executeQuery()) {
-      return rs.next();
+      if (rs.next()) {
+        return true;
+      }
     }
+    session.noDueTask(start.queue(), now);
+    return false;
   }
 
   /** Binds the columns both inserts share, parameters 1 to 12. */

@@ -376,6 +376,9 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     void run(WriterSession session) throws SQLException {
+      if (!op.keepsDueProbes()) {
+        session.forgetDueProbes();
+      }
       result = op.apply(session);
     }
 

@@ -27,6 +27,7 @@ final class WriterSession implements AutoCloseable {
   private long lastLeaseToken;
   private long savedLeaseToken;
   private final Set<String> dueQueues = new LinkedHashSet<>();
+  private final Map<String, Long> noDueTaskAt = new HashMap<>();
   private final LeaseTable leases = new LeaseTable();
   private final FinishedList finished = new FinishedList();
 
@@ -93,6 +94,7 @@ final class WriterSession implements AutoCloseable {
    * dense, leases it ended still hold, and the tasks it finished are not final.
    */
   void rollBackTo(Savepoint savepoint) {
+    forgetDueProbes();
     lastTaskId = savepoint.lastTaskId();
     leases.rollBackTo(savepoint.leases());
     finished.rollBackTo(savepoint.finished());
@@ -117,6 +119,31 @@ final class WriterSession implements AutoCloseable {
   /** The tasks the transaction made final, listed for the purge before COMMIT. */
   FinishedList finished() {
     return finished;
+  }
+
+  /**
+   * Whether a probe earlier in this transaction found no task of {@code queue} that a claim at
+   * {@code millis} (epoch milliseconds) would take, with nothing since that may have made one
+   * READY. Single submits arrive dozens to the millisecond, so consecutive ones in a group mostly
+   * share the answer: the probe was a tenth of the writer's time at 26,000 single submits a second.
+   */
+  boolean knownNoDueTask(String queue, long millis) {
+    Long at = noDueTaskAt.get(queue);
+    return at != null && at == millis;
+  }
+
+  /** Notes what a probe found: no task of {@code queue} claimable at {@code millis}. */
+  void noDueTask(String queue, long millis) {
+    noDueTaskAt.put(queue, millis);
+  }
+
+  /**
+   * Forgets every probe's answer: called when the transaction may have made a task READY, before
+   * every op that does not {@link WriteOp#keepsDueProbes keep them}, and when the transaction or an
+   * op's savepoint ends.
+   */
+  void forgetDueProbes() {
+    noDueTaskAt.clear();
   }
 
   /** Notes that the transaction makes tasks of {@code queue} claimable now. */
@@ -158,6 +185,7 @@ final class WriterSession implements AutoCloseable {
    * of finished tasks starts anew.
    */
   void transactionCommitted() {
+    forgetDueProbes();
     savedTaskId = lastTaskId;
     savedLeaseToken = lastLeaseToken;
     leases.committed();
@@ -170,6 +198,7 @@ final class WriterSession implements AutoCloseable {
    * ended in the transaction still hold, and the tasks it finished are not final.
    */
   void transactionRolledBack() {
+    forgetDueProbes();
     lastTaskId = savedTaskId;
     leases.rolledBack();
     finished.clear();

@@ -126,6 +126,53 @@ class SqliteGroupCommitTest {
   }
 
   @Test
+  void aSubmitStartsTheTaskThatAnEarlierSubmitOfItsDrainLeftWaiting() throws Exception {
+    CountDownLatch release = holdWriter();
+    CompletableFuture<EnqueueResult> first = enqueueAndStartAsync(task("1").build());
+    CompletableFuture<List<Enqueued>> waiting = enqueueAsync(task("2").build());
+    CompletableFuture<EnqueueResult> third = enqueueAndStartAsync(task("3").build());
+    awaitPending(3);
+    release.countDown();
+
+    assertThat(first.get().started())
+        .as("nothing was due: the first submit starts its own task")
+        .extracting(ClaimedTask::id)
+        .containsExactly(first.get().enqueued().getFirst().id());
+    long waitingId = waiting.get().getFirst().id();
+    assertThat(third.get().started())
+        .as("the task left READY in the same transaction is due, so a claim would take it first")
+        .extracting(ClaimedTask::id)
+        .containsExactly(waitingId);
+    long thirdId = third.get().enqueued().getFirst().id();
+    assertThat(store.get(thirdId).orElseThrow().state()).isEqualTo(TaskState.READY);
+  }
+
+  @Test
+  void aSubmitStartsTheTaskThatACompletionOfItsDrainRequeued() throws Exception {
+    long retried = store.enqueue(List.of(task("{}").build())).getFirst().id();
+    ClaimedTask claimed = store.claim(startRequest()).getFirst();
+    CountDownLatch release = holdWriter();
+    CompletableFuture<EnqueueResult> first = enqueueAndStartAsync(task("1").build());
+    CompletableFuture<List<Long>> retry =
+        writer.submitAsync(
+            "retry",
+            new CompleteWrite(
+                List.of(
+                    new Outcome.Retry(
+                        retried, claimed.leaseToken(), "boom", clock.instant(), clock.instant()))));
+    CompletableFuture<EnqueueResult> third = enqueueAndStartAsync(task("3").build());
+    awaitPending(3);
+    release.countDown();
+
+    assertThat(first.get().started()).hasSize(1);
+    retry.get();
+    assertThat(third.get().started())
+        .as("the requeued task is due, so a claim would take it first")
+        .extracting(ClaimedTask::id)
+        .containsExactly(retried);
+  }
+
+  @Test
   void closeAnswersEveryQueuedOpBeforeStopping() throws Exception {
     CountDownLatch release = holdWriter();
     CompletableFuture<List<Enqueued>> queued = enqueueAsync(task("1").build());
@@ -160,6 +207,14 @@ class SqliteGroupCommitTest {
     return writer
         .submitAsync("enqueue", new EnqueueWrite(List.of(tasks), null))
         .thenApply(EnqueueResult::enqueued);
+  }
+
+  private CompletableFuture<EnqueueResult> enqueueAndStartAsync(NewTask task) {
+    return writer.submitAsync("enqueue and start", new EnqueueWrite(List.of(task), startRequest()));
+  }
+
+  private ClaimRequest startRequest() {
+    return new ClaimRequest("q", "w", 1, clock.instant(), clock.instant().plusSeconds(30));
   }
 
   private void awaitPending(int count) {
