@@ -125,7 +125,8 @@ final class WriterSession implements AutoCloseable {
    * Whether a probe earlier in this transaction found no task of {@code queue} that a claim at
    * {@code millis} (epoch milliseconds) would take, with nothing since that may have made one
    * READY. Single submits arrive dozens to the millisecond, so consecutive ones in a group mostly
-   * share the answer: the probe was a tenth of the writer's time at 26,000 single submits a second.
+   * share the answer: probing for each took 13 % of the writer thread's CPU samples at 26,767
+   * single submits a second.
    */
   boolean knownNoDueTask(String queue, long millis) {
     Long at = noDueTaskAt.get(queue);
