@@ -52,7 +52,12 @@ final class EnqueueCoalescer implements AutoCloseable {
   EnqueueCoalescer(int writerCount, Write write) {
     this.write = write;
     for (int i = 0; i < writerCount; i++) {
-      writers.add(Thread.ofVirtual().name("spindle-pg-enqueue-" + i).start(this::writeLoop));
+      // A platform thread: every write waits for PostgreSQL twice (statement and commit), and a
+      // virtual thread then waits again for a carrier, behind the submitters and handlers it
+      // serves. In PostgreSQL (c) at 9,355 submits/s a write took 4.4 ms at p50 and 19.4 ms at p99
+      // on a virtual thread, 1.8 and 8.0 ms on a platform thread.
+      writers.add(
+          Thread.ofPlatform().daemon().name("spindle-pg-enqueue-" + i).start(this::writeLoop));
     }
   }
 
