@@ -74,8 +74,7 @@ final class RawSqlCeiling implements PeerSystem {
     }
     boolean shared = stage.kind() == StoreKind.SQLITE;
     ReentrantLock turns = shared ? new ReentrantLock(true) : null;
-    Connection submitter = pool.getConnection();
-    submitter.setAutoCommit(false);
+    Connection submitter = connection(pool);
     AtomicInteger completed = new AtomicInteger();
     List<Thread> threads = new ArrayList<>();
     // Each workload starts its own threads on first use: idle claimers polling every millisecond
