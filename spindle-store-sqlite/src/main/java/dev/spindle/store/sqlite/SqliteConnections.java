@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
 
 /** Opens the writer and reader connections with the PRAGMAs the store depends on. */
 final class SqliteConnections {
@@ -27,6 +28,12 @@ final class SqliteConnections {
     // `SELECT last_insert_rowid()` after every single-row INSERT (the counters' upsert, twice per
     // commit).
     config.setGetGeneratedKeys(false);
+    // Without SQLite's own lock on the connection: the driver already runs every call on a
+    // connection under that connection's Java monitor, and only the writer thread uses this one.
+    // Mutex lock and unlock were 5 % of the writer thread's CPU samples (async-profiler), around
+    // each of the ~20 SQLite calls per task; 200,000 tasks in bulk ran 3-7 % faster without it
+    // (three alternating pairs).
+    config.setOpenMode(SQLiteOpenMode.NOMUTEX);
     Connection connection = open(dbFile, config, "writer");
     try (Statement st = connection.createStatement()) {
       // The writer never checkpoints on its own: a checkpoint inside a commit (SQLite's default,
