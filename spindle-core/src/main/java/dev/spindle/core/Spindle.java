@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * A Spindle instance: submits tasks to a store and, for the queues it was given, runs their
@@ -132,13 +133,22 @@ public final class Spindle implements AutoCloseable {
     if (start == null) {
       return written(tasks, store.enqueue(tasks), true, List.of());
     }
+    // The store may answer the reservation on its own thread right after its commit, so the
+    // started tasks need not wait for this thread to be woken; whoever answers first answers.
+    AtomicBoolean answered = new AtomicBoolean();
+    Consumer<List<ClaimedTask>> answer =
+        started -> {
+          if (answered.compareAndSet(false, true)) {
+            engine.startedOnSubmit(start, started);
+          }
+        };
     List<ClaimedTask> started = List.of();
     try {
-      EnqueueResult result = store.enqueueAndStart(tasks, start);
+      EnqueueResult result = store.enqueueAndStart(tasks, start, answer);
       started = result.started();
       return written(tasks, result.enqueued(), true, started);
     } finally {
-      engine.startedOnSubmit(start, started);
+      answer.accept(started);
     }
   }
 

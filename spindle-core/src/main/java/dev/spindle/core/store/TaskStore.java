@@ -64,6 +64,21 @@ public interface TaskStore extends AutoCloseable {
   }
 
   /**
+   * As {@link #enqueueAndStart(List, ClaimRequest)}, and hands the leased tasks (the result's
+   * {@link EnqueueResult#started()}) to {@code onStarted} once they are committed: a store may call
+   * it on its own thread before this method returns, so the tasks start while the caller's thread
+   * is still being woken. It is called exactly once when this method returns normally, and at most
+   * once when it throws; it must not block or call the store. The default calls it on the caller's
+   * thread once the tasks are written.
+   */
+  default EnqueueResult enqueueAndStart(
+      List<NewTask> tasks, ClaimRequest start, Consumer<List<ClaimedTask>> onStarted) {
+    EnqueueResult result = enqueueAndStart(tasks, start);
+    onStarted.accept(result.started());
+    return result;
+  }
+
+  /**
    * Writes the tasks through the caller's own JDBC connection, inside the caller's open
    * transaction, and commits nothing: the tasks exist if and only if the caller commits. Only
    * stores that keep tasks in the caller's database can do this.

@@ -4,6 +4,7 @@ import dev.spindle.core.store.ClaimRequest;
 import dev.spindle.core.store.ClaimedTask;
 import dev.spindle.core.store.Enqueued;
 import dev.spindle.core.store.IdempotencyConflictException;
+import dev.spindle.core.store.StartOnSubmit;
 import dev.spindle.core.store.StoreException;
 import dev.spindle.core.task.NewTask;
 import java.sql.Connection;
@@ -77,6 +78,22 @@ final class EnqueueStatement {
     List<ClaimedTask> claimedFor(ClaimRequest start) {
       List<ClaimedTask> tasks = start == null ? null : claimed.get(start);
       return tasks == null ? List.of() : tasks;
+    }
+
+    /**
+     * Every task leased for {@code start}, in claim order: those of {@code batch} (what was
+     * written, in order) inserted RUNNING and those claimed after the insert.
+     */
+    List<ClaimedTask> started(List<NewTask> batch, ClaimRequest start) {
+      List<ClaimedTask> started = new ArrayList<>(claimedFor(start));
+      for (int i = 0; i < batch.size(); i++) {
+        if (leaseTokens[i] != 0) {
+          started.add(
+              StartOnSubmit.started(enqueued.get(i).id(), batch.get(i), start, leaseTokens[i]));
+        }
+      }
+      started.sort(ClaimedTask.CLAIM_ORDER);
+      return started;
     }
   }
 

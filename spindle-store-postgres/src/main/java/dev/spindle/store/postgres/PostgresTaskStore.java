@@ -10,7 +10,6 @@ import dev.spindle.core.store.HeartbeatResult;
 import dev.spindle.core.store.Outcome;
 import dev.spindle.core.store.RescueResult;
 import dev.spindle.core.store.RetryResult;
-import dev.spindle.core.store.StartOnSubmit;
 import dev.spindle.core.store.StoreException;
 import dev.spindle.core.store.TaskStore;
 import dev.spindle.core.task.NewTask;
@@ -167,26 +166,34 @@ public final class PostgresTaskStore implements TaskStore {
    */
   @Override
   public EnqueueResult enqueueAndStart(List<NewTask> tasks, ClaimRequest start) {
+    return enqueueAndStart(tasks, start, started -> {});
+  }
+
+  /**
+   * As {@link #enqueueAndStart(List, ClaimRequest)}; the enqueue writer hands the started tasks to
+   * {@code onStarted} right after its commit, before it wakes this caller.
+   */
+  @Override
+  public EnqueueResult enqueueAndStart(
+      List<NewTask> tasks, ClaimRequest start, Consumer<List<ClaimedTask>> onStarted) {
     if (tasks.isEmpty()) {
+      onStarted.accept(List.of());
       return new EnqueueResult(List.of(), List.of());
     }
     List<NewTask> batch = List.copyOf(tasks);
     // Without keys nothing can fail after the insert: one statement, committed on its own and
     // shared with concurrent callers'.
-    EnqueueStatement.Written written =
-        EnqueueStatement.hasKeys(batch)
-            ? runner.transaction(
-                "enqueue " + batch.size() + " tasks", c -> enqueue.write(c, batch, false, null))
-            : coalescer.enqueue(batch, start);
-    long[] tokens = written.leaseTokens();
-    List<ClaimedTask> started = new ArrayList<>(written.claimedFor(start));
-    for (int i = 0; i < batch.size(); i++) {
-      if (tokens[i] != 0) {
-        started.add(
-            StartOnSubmit.started(written.enqueued().get(i).id(), batch.get(i), start, tokens[i]));
-      }
+    EnqueueStatement.Written written;
+    if (EnqueueStatement.hasKeys(batch)) {
+      written =
+          runner.transaction(
+              "enqueue " + batch.size() + " tasks", c -> enqueue.write(c, batch, false, null));
+      onStarted.accept(List.of());
+    } else {
+      written = coalescer.enqueue(batch, start, w -> onStarted.accept(w.started(batch, start)));
     }
-    started.sort(ClaimedTask.CLAIM_ORDER);
+    long[] tokens = written.leaseTokens();
+    List<ClaimedTask> started = written.started(batch, start);
     // Committed: this node's dispatchers may claim the tasks that did not start now. The NOTIFY
     // for other nodes is sent at most once per window per queue (QueueAnnouncer), up to 10 ms
     // after the commit.

@@ -162,6 +162,52 @@ class PostgresEnqueueCoalescingTest {
     }
   }
 
+  @Test
+  void theEnqueueWriterHandsTheStartedTasksToTheHookBeforeTheCallerReturns() {
+    List<List<ClaimedTask>> handed = new ArrayList<>();
+    List<String> threads = new ArrayList<>();
+
+    EnqueueResult result =
+        store.enqueueAndStart(
+            List.of(task("a"), task("b")),
+            start(1),
+            started -> {
+              handed.add(started);
+              threads.add(Thread.currentThread().getName());
+            });
+
+    assertThat(handed).as("called once, before the caller returned").hasSize(1);
+    assertThat(handed.get(0)).isEqualTo(result.started()).hasSize(1);
+    assertThat(handed.get(0).get(0).id()).isEqualTo(result.enqueued().get(0).id());
+    assertThat(threads.get(0)).startsWith("spindle-pg-enqueue-");
+  }
+
+  @Test
+  void aFailingHookStillLeavesTheCallerItsTasks() {
+    EnqueueResult result =
+        store.enqueueAndStart(
+            List.of(task("a")),
+            start(1),
+            started -> {
+              throw new IllegalStateException("the dispatcher is gone");
+            });
+
+    long id = result.enqueued().get(0).id();
+    assertThat(result.started()).extracting(ClaimedTask::id).containsExactly(id);
+    assertThat(store.get(id).orElseThrow().state()).isEqualTo(TaskState.RUNNING);
+  }
+
+  @Test
+  void aFailedWriteNeverCallsTheHook() {
+    List<List<ClaimedTask>> handed = new ArrayList<>();
+    // PostgreSQL text cannot hold a NUL character: the driver refuses the whole statement.
+    NewTask bad = task("\"\u0000\"");
+
+    assertThatThrownBy(() -> store.enqueueAndStart(List.of(bad), start(1), handed::add))
+        .isInstanceOf(StoreException.class);
+    assertThat(handed).isEmpty();
+  }
+
   /** A connection holding the task table locked until it rolls back: writers wait behind it. */
   private Connection lockTaskTable() throws SQLException {
     Connection blocker = TestDatabase.connect();
