@@ -44,6 +44,17 @@ public abstract class ForwardingTaskStore implements TaskStore {
     return delegate.enqueueAndStart(tasks, start);
   }
 
+  /**
+   * Goes through {@link #enqueueAndStart(List, ClaimRequest)}, which a subclass may watch, and
+   * hands the started tasks to {@code onStarted} once it returns: the delegate's earlier hand-off,
+   * on its own thread, is given up.
+   */
+  @Override
+  public EnqueueResult enqueueAndStart(
+      List<NewTask> tasks, ClaimRequest start, Consumer<List<ClaimedTask>> onStarted) {
+    return TaskStore.super.enqueueAndStart(tasks, start, onStarted);
+  }
+
   @Override
   public List<ClaimedTask> claim(ClaimRequest request) {
     return delegate.claim(request);
