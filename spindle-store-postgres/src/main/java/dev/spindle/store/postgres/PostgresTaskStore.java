@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -184,16 +185,27 @@ public final class PostgresTaskStore implements TaskStore {
     // Without keys nothing can fail after the insert: one statement, committed on its own and
     // shared with concurrent callers'.
     EnqueueStatement.Written written;
+    List<ClaimedTask> started;
     if (EnqueueStatement.hasKeys(batch)) {
       written =
           runner.transaction(
               "enqueue " + batch.size() + " tasks", c -> enqueue.write(c, batch, false, null));
-      onStarted.accept(List.of());
+      started = List.of(); // a batch with keys starts none
+      onStarted.accept(started);
     } else {
-      written = coalescer.enqueue(batch, start, w -> onStarted.accept(w.started(batch, start)));
+      // The writer computes the started tasks once, for the hook, before it wakes this caller.
+      AtomicReference<List<ClaimedTask>> handed = new AtomicReference<>();
+      written =
+          coalescer.enqueue(
+              batch,
+              start,
+              w -> {
+                handed.set(w.started(batch, start));
+                onStarted.accept(handed.get());
+              });
+      started = handed.get();
     }
     long[] tokens = written.leaseTokens();
-    List<ClaimedTask> started = written.started(batch, start);
     // Committed: this node's dispatchers may claim the tasks that did not start now. The NOTIFY
     // for other nodes is sent at most once per window per queue (QueueAnnouncer), up to 10 ms
     // after the commit.
