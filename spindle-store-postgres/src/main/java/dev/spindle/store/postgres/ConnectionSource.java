@@ -7,6 +7,9 @@ import dev.spindle.core.store.StoreException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.postgresql.Driver;
@@ -19,6 +22,34 @@ import org.postgresql.Driver;
  */
 final class ConnectionSource implements AutoCloseable {
   private static final int MIN_SERVER_VERSION = 130000;
+
+  /**
+   * The settings of every session the store opens itself. The task tables' statistics are stale by
+   * nature, and a plan made while a table was small would scan it whole once it is large (after
+   * ANALYZE of an empty hot table, the generic plans of claim and complete did). Without scans of
+   * whole tables, and without sorts where an index yields the order, the planner can only choose
+   * the index walks the store's statements are written for, whatever the statistics say; so every
+   * statement is planned generically, and the hot ones keep one plan per connection ({@link
+   * NamedSql.Planning#ONCE_ON_INDEXES}) instead of being planned on every execution. (Left to
+   * choose, the server kept planning the claim for its values: 16 custom plans of 16.) Both are
+   * penalties, not bans: a statement with no other way still scans or sorts. JIT compilation is
+   * off: the penalties inflate the estimated costs past its thresholds, and it compiled every
+   * statement, for hundreds of milliseconds each.
+   */
+  static final Map<String, String> SESSION_SETTINGS =
+      orderedMap(
+          "plan_cache_mode", "force_generic_plan",
+          "enable_seqscan", "off",
+          "enable_sort", "off",
+          "jit", "off");
+
+  private static Map<String, String> orderedMap(String... pairs) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      map.put(pairs[i], pairs[i + 1]);
+    }
+    return Collections.unmodifiableMap(map);
+  }
 
   private final DataSource pool;
   private final HikariDataSource ownedPool;
@@ -58,10 +89,16 @@ final class ConnectionSource implements AutoCloseable {
   private static Properties driverProperties(PostgresStoreOptions options, String role) {
     Properties p = new Properties();
     p.setProperty("ApplicationName", role);
-    // Custom plans for every statement: the task tables' statistics are stale by nature, and a
-    // plan cached while a table was small scans it whole once it is large. Set for the session,
-    // statements stay prepared on the server (parsed once) and are still planned per execution.
-    p.setProperty("options", "-c plan_cache_mode=force_custom_plan");
+    StringBuilder settings = new StringBuilder();
+    SESSION_SETTINGS.forEach(
+        (name, value) ->
+            settings
+                .append(settings.isEmpty() ? "" : " ")
+                .append("-c ")
+                .append(name)
+                .append('=')
+                .append(value));
+    p.setProperty("options", settings.toString());
     p.setProperty("tcpKeepAlive", "true");
     long seconds = Math.max(1, options.connectTimeout().toSeconds());
     p.setProperty("connectTimeout", Long.toString(seconds));
@@ -81,10 +118,10 @@ final class ConnectionSource implements AutoCloseable {
   }
 
   /**
-   * True when every connection plans each execution by itself ({@code plan_cache_mode =
-   * force_custom_plan}): the store's own pool. A caller's DataSource is left as configured.
+   * True when every connection runs with {@link #SESSION_SETTINGS}: the store's own pool. A
+   * caller's DataSource is left as configured.
    */
-  boolean sessionPlansEveryExecution() {
+  boolean sessionPinsIndexes() {
     return ownedPool != null;
   }
 

@@ -20,31 +20,51 @@ final class NamedSql {
   private final String name;
   private final String jdbcSql;
   private final Map<String, int[]> positions;
-  private final boolean planEveryExecution;
-  private final boolean sessionPlansEveryExecution;
+  private final Planning planning;
+  private final boolean sessionPinsIndexes;
+
+  /** How the server plans a statement. */
+  enum Planning {
+    /**
+     * Once per connection, the plan cached for later executions: for statements that look no rows
+     * up, or look them up only in ways no statistics can turn into a scan of a whole table.
+     */
+    ONCE,
+    /**
+     * On every execution, with the tables' current sizes: for statements whose best plan depends on
+     * them. A caller's DataSource plans them for their values too; the store's own sessions plan
+     * every statement generically ({@link ConnectionSource#SESSION_SETTINGS}).
+     */
+    EVERY_EXECUTION,
+    /**
+     * Once per connection on the store's own sessions, which rule out scans of whole tables and
+     * sorts where an index serves ({@link ConnectionSource#SESSION_SETTINGS}), so the one plan
+     * walks an index whatever the statistics said when it was made; on every execution elsewhere (a
+     * caller's DataSource). For the hot path: planning was a fifth of the server's CPU time with
+     * one task per submit.
+     */
+    ONCE_ON_INDEXES
+  }
 
   private NamedSql(
       String name,
       String jdbcSql,
       Map<String, int[]> positions,
-      boolean planEveryExecution,
-      boolean sessionPlansEveryExecution) {
+      Planning planning,
+      boolean sessionPinsIndexes) {
     this.name = name;
     this.jdbcSql = jdbcSql;
     this.positions = positions;
-    this.planEveryExecution = planEveryExecution;
-    this.sessionPlansEveryExecution = sessionPlansEveryExecution;
+    this.planning = planning;
+    this.sessionPinsIndexes = sessionPinsIndexes;
   }
 
   /**
-   * @param planEveryExecution true to have the server plan the statement on each execution, with
-   *     the parameters' values and the tables' current sizes, instead of reusing a cached plan
-   * @param sessionPlansEveryExecution true when the connections' sessions run with {@code
-   *     plan_cache_mode = force_custom_plan}: every statement may then be prepared on the server
-   *     once and is still planned anew on each execution
+   * @param planning how the server is to plan the statement
+   * @param sessionPinsIndexes true when the connections' sessions run with the store's {@link
+   *     ConnectionSource#SESSION_SETTINGS}
    */
-  static NamedSql parse(
-      String name, String sql, boolean planEveryExecution, boolean sessionPlansEveryExecution) {
+  static NamedSql parse(String name, String sql, Planning planning, boolean sessionPinsIndexes) {
     StringBuilder out = new StringBuilder(sql.length());
     Map<String, List<Integer>> found = new HashMap<>();
     int count = 0;
@@ -77,12 +97,7 @@ final class NamedSql {
     Map<String, int[]> positions = new HashMap<>();
     found.forEach(
         (param, at) -> positions.put(param, at.stream().mapToInt(Integer::intValue).toArray()));
-    return new NamedSql(
-        name,
-        out.toString(),
-        Map.copyOf(positions),
-        planEveryExecution,
-        sessionPlansEveryExecution);
+    return new NamedSql(name, out.toString(), Map.copyOf(positions), planning, sessionPinsIndexes);
   }
 
   private static boolean isNameStart(char c) {
@@ -104,11 +119,18 @@ final class NamedSql {
 
   /** The same statement under EXPLAIN: run it to see the plan the server makes for the values. */
   NamedSql explained() {
-    return new NamedSql(name, "EXPLAIN " + jdbcSql, positions, true, sessionPlansEveryExecution);
+    return new NamedSql(
+        name, "EXPLAIN " + jdbcSql, positions, Planning.EVERY_EXECUTION, sessionPinsIndexes);
   }
 
-  boolean planEveryExecution() {
-    return planEveryExecution;
+  Planning planning() {
+    return planning;
+  }
+
+  /** True when the server plans the statement anew on each execution, on these sessions. */
+  boolean plannedEveryExecution() {
+    return planning == Planning.EVERY_EXECUTION
+        || (planning == Planning.ONCE_ON_INDEXES && !sessionPinsIndexes);
   }
 
   /** The statement with {@code $1, $2, ...} in place of the named parameters, as for PREPARE. */
@@ -137,19 +159,19 @@ final class NamedSql {
 
   /** Prepares the statement on {@code connection}, planned as its SQL file says. */
   Bound prepare(Connection connection) throws SQLException {
-    return prepare(connection, planEveryExecution);
+    return prepare(connection, false);
   }
 
   /**
    * Prepares the statement on {@code connection}. A statement is prepared on the server after a few
-   * executions (the driver caches statements by SQL text), and its plan cached per connection
-   * unless the session plans every execution. One to be planned on every execution on a session
-   * that does not (a caller's DataSource) is sent unnamed each time, parsed and planned anew: a few
-   * hundred microseconds, paid per batch.
+   * executions (the driver caches statements by SQL text), and its plan cached per connection. One
+   * to be planned on every execution (see {@link #plannedEveryExecution}, or {@code
+   * planEveryExecution}) is sent unnamed each time instead, parsed and planned anew with its
+   * values: a few hundred microseconds, paid per batch.
    */
   Bound prepare(Connection connection, boolean planEveryExecution) throws SQLException {
     PreparedStatement ps = connection.prepareStatement(jdbcSql);
-    if (planEveryExecution && !sessionPlansEveryExecution) {
+    if (planEveryExecution || plannedEveryExecution()) {
       ps.unwrap(PGStatement.class).setPrepareThreshold(0);
     }
     return new Bound(ps);

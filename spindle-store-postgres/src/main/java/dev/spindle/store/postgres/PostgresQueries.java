@@ -20,18 +20,17 @@ final class PostgresQueries {
   }
 
   /**
-   * @param sessionPlansEveryExecution true when every connection runs with {@code plan_cache_mode =
-   *     force_custom_plan} (see {@link NamedSql#parse})
+   * @param sessionPinsIndexes true when every connection runs with the store's session settings
+   *     (see {@link NamedSql#parse})
    */
-  static PostgresQueries forSchema(StoreSchema schema, boolean sessionPlansEveryExecution) {
+  static PostgresQueries forSchema(StoreSchema schema, boolean sessionPinsIndexes) {
     Map<String, NamedSql> all = new HashMap<>();
     for (String file : FILES) {
       SqlResources.namedQueries(file, schema)
           .forEach(
               (name, query) -> {
                 NamedSql sql =
-                    NamedSql.parse(
-                        name, query.sql(), query.planEveryExecution(), sessionPlansEveryExecution);
+                    NamedSql.parse(name, query.sql(), query.planning(), sessionPinsIndexes);
                 if (all.put(name, sql) != null) {
                   throw new IllegalStateException("query '" + name + "' is defined in two files");
                 }

@@ -119,8 +119,7 @@ public final class PostgresTaskStore implements TaskStore {
     StoreSchema schema = new StoreSchema(options.schema());
     ConnectionSource connections = ConnectionSource.open(options);
     try {
-      PostgresQueries queries =
-          PostgresQueries.forSchema(schema, connections.sessionPlansEveryExecution());
+      PostgresQueries queries = PostgresQueries.forSchema(schema, connections.sessionPinsIndexes());
       connections.checkServer(queries);
       StatementRunner runner = new StatementRunner(connections, options);
       int applied = new PostgresMigrator(queries, schema, options.describe()).migrate(runner);

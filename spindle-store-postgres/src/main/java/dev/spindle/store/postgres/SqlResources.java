@@ -42,42 +42,47 @@ final class SqlResources {
     }
   }
 
-  /** A statement of a query file, and whether it is to be planned on every execution. */
-  record Query(String sql, boolean planEveryExecution) {}
+  /** A statement of a query file, and how it is to be planned. */
+  record Query(String sql, NamedSql.Planning planning) {}
 
   /**
    * The named statements of a query file, in file order, with the schema filled in. A {@code --
-   * plan: every execution} line inside a statement marks it to be planned on every execution.
+   * plan: every execution} or {@code -- plan: once, on indexes} line inside a statement says how it
+   * is planned (see {@link NamedSql.Planning}); without one it is planned once.
    */
   static Map<String, Query> namedQueries(String relativePath, StoreSchema schema) {
     Map<String, Query> queries = new LinkedHashMap<>();
     String name = null;
-    boolean everyExecution = false;
+    NamedSql.Planning planning = NamedSql.Planning.ONCE;
     StringBuilder sql = new StringBuilder();
     for (String line : read(relativePath).split("\n")) {
       String trimmed = line.strip();
       if (trimmed.startsWith(NAME_MARK)) {
-        putQuery(queries, name, sql, everyExecution, relativePath, schema);
+        putQuery(queries, name, sql, planning, relativePath, schema);
         name = trimmed.substring(NAME_MARK.length()).strip();
-        everyExecution = false;
+        planning = NamedSql.Planning.ONCE;
         sql.setLength(0);
       } else if (trimmed.startsWith(PLAN_MARK)) {
         String plan = trimmed.substring(PLAN_MARK.length()).strip();
-        if (!plan.equals("every execution")) {
-          throw new StoreException(
-              "query '"
-                  + name
-                  + "' in "
-                  + relativePath
-                  + " has an unknown plan directive: "
-                  + plan);
-        }
-        everyExecution = true;
+        planning =
+            switch (plan) {
+              case "every execution" -> NamedSql.Planning.EVERY_EXECUTION;
+              case "once, on indexes" -> NamedSql.Planning.ONCE_ON_INDEXES;
+              default ->
+                  throw new StoreException(
+                      "query '"
+                          + name
+                          + "' in "
+                          + relativePath
+                          + " has an unknown plan directive: '"
+                          + plan
+                          + "'; known are 'every execution' and 'once, on indexes'");
+            };
       } else if (!trimmed.startsWith("--") && !trimmed.isEmpty()) {
         sql.append(line).append('\n');
       }
     }
-    putQuery(queries, name, sql, everyExecution, relativePath, schema);
+    putQuery(queries, name, sql, planning, relativePath, schema);
     return queries;
   }
 
@@ -85,7 +90,7 @@ final class SqlResources {
       Map<String, Query> queries,
       String name,
       StringBuilder sql,
-      boolean everyExecution,
+      NamedSql.Planning planning,
       String file,
       StoreSchema schema) {
     if (name == null) {
@@ -96,7 +101,7 @@ final class SqlResources {
             .strip()
             .replace(SCHEMA_PLACEHOLDER, schema.quoted())
             .replace(CHANNEL_PLACEHOLDER, '"' + schema.channel() + '"');
-    if (queries.put(name, new Query(text, everyExecution)) != null) {
+    if (queries.put(name, new Query(text, planning)) != null) {
       throw new StoreException("query '" + name + "' is defined twice in " + file);
     }
   }

@@ -1,6 +1,7 @@
 package dev.spindle.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spindle.core.store.ClaimRequest;
 import dev.spindle.core.store.ClaimedTask;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,8 +26,10 @@ import org.junit.jupiter.api.Test;
  * Every statement finds its rows through an index, whatever the statistics say. A queue table's
  * statistics are stale by nature: here both tables are analyzed while every task of the hot table
  * is READY, then a batch is claimed, so the statistics claim that no task runs. No statement may
- * then plan a scan of a whole task table, planned the way the store plans it: statements marked to
- * be planned on every execution with real values, the others generically.
+ * then plan a scan of a whole task table, planned the way the store plans it on its own sessions:
+ * statements marked to be planned on every execution with real values, the others generically. The
+ * hot path's statements, planned once per connection, are checked on an analyzed empty store too,
+ * whose statistics made their generic plans scan the table without the store's session settings.
  */
 class PostgresQueryPlanTest {
   private static final ManualClock clock = ManualClock.startingAt2026();
@@ -45,7 +49,7 @@ class PostgresQueryPlanTest {
   @BeforeAll
   static void staleStatistics() throws Exception {
     store = TestDatabase.openFresh();
-    queries = PostgresQueries.forSchema(new StoreSchema(store.options().schema()), false);
+    queries = PostgresQueries.forSchema(new StoreSchema(store.options().schema()), true);
     now = clock.instant().toEpochMilli();
     List<NewTask> batch = new ArrayList<>();
     for (int i = 0; i < TASKS; i++) {
@@ -202,9 +206,75 @@ class PostgresQueryPlanTest {
   }
 
   @Test
+  void submitsThatStartTasksLookForDueTasksThroughTheReadyIndex() throws Exception {
+    assertGenericIndexed(queries.get("enqueue_start"), "spindle_task_ready");
+  }
+
+  @Test
+  void theHotPathWalksIndexesOnAnAnalyzedEmptyStoreToo() throws Exception {
+    PostgresTaskStore empty = TestDatabase.openFresh();
+    try {
+      String schema = empty.options().schema();
+      sql("ANALYZE " + schema + ".spindle_task");
+      sql("ANALYZE " + schema + ".spindle_task_done");
+      PostgresQueries fresh = PostgresQueries.forSchema(new StoreSchema(schema), true);
+      Map<String, List<String>> expected =
+          Map.of(
+              "claim", List.of("spindle_task_ready", "Tid Scan on spindle_task"),
+              "enqueue_start", List.of("spindle_task_ready"),
+              "complete", List.of("spindle_task_pkey"),
+              "heartbeat", List.of("spindle_task_pkey"));
+      for (var e : expected.entrySet()) {
+        NamedSql sql = fresh.get(e.getKey());
+        assertThat(sql.planning()).as(e.getKey()).isEqualTo(NamedSql.Planning.ONCE_ON_INDEXES);
+        assertGenericIndexed(sql, e.getValue().toArray(String[]::new));
+      }
+    } finally {
+      empty.close();
+    }
+  }
+
+  @Test
+  void theStoresOwnSessionsPlanTheHotPathOnceAndACallersOnEveryExecution() throws Exception {
+    try (Connection c = TestDatabase.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SHOW server_version_num")) {
+      rs.next();
+      assumeTrue(rs.getInt(1) >= 140000, "pg_prepared_statements counts plans from 14 on");
+    }
+    String schema = store.options().schema();
+    try (ConnectionSource own = ConnectionSource.open(TestDatabase.options(schema).build());
+        Connection c = own.dedicated("spindle-plan-test")) {
+      assertThat(own.sessionPinsIndexes()).isTrue();
+      NamedSql claim = PostgresQueries.forSchema(new StoreSchema(schema), true).get("claim");
+      for (int i = 0; i < 20; i++) {
+        try (NamedSql.Bound st = claim.prepare(c)) {
+          st.set("queue", "no-such-queue")
+              .set("worker", "w")
+              .set("now", now)
+              .set("lease_until", now + 30_000)
+              .set("max", 10);
+          st.statement().executeQuery().close();
+        }
+      }
+      try (Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+                      + " WHERE statement LIKE '%FOR UPDATE SKIP LOCKED%'")) {
+        assertThat(rs.next()).as("claim is prepared on the server").isTrue();
+        assertThat(rs.getLong(1)).as("generic plans").isGreaterThan(rs.getLong(2));
+      }
+    }
+    NamedSql callers = PostgresQueries.forSchema(new StoreSchema(schema), false).get("claim");
+    assertThat(callers.plannedEveryExecution()).isTrue();
+    assertThat(queries.get("claim").plannedEveryExecution()).isFalse();
+  }
+
+  @Test
   void statementsPlannedOnceNeverLookRowsUp() throws Exception {
     for (String name : List.of("enqueue", "enqueue_plain", "notify_queues", "stats")) {
-      assertThat(queries.get(name).planEveryExecution()).as(name).isFalse();
+      assertThat(queries.get(name).planning()).as(name).isEqualTo(NamedSql.Planning.ONCE);
     }
     for (String name : List.of("enqueue", "enqueue_plain")) {
       assertThat(genericPlan(queries.get(name)))
@@ -213,9 +283,14 @@ class PostgresQueryPlanTest {
     }
   }
 
+  /**
+   * Checks the statement's plan on both kinds of session: generic, as the store's own sessions plan
+   * it, and for {@code values}, as a caller's DataSource plans a statement sent unnamed.
+   */
   private static void assertIndexed(String name, Values values, String... indexes)
       throws Exception {
     NamedSql sql = queries.get(name);
+    assertGenericIndexed(sql, indexes);
     StringBuilder plan = new StringBuilder();
     try (Connection c = TestDatabase.connect();
         NamedSql.Bound st = sql.explained().prepare(c)) {
@@ -226,15 +301,35 @@ class PostgresQueryPlanTest {
         }
       }
     }
-    assertThat(plan.toString())
-        .as("plan of %s:%n%s", name, plan)
+    assertNoTableScan(name + " for its values", plan.toString(), indexes);
+  }
+
+  /** Checks the statement's generic plan on a session with the store's own settings. */
+  private static void assertGenericIndexed(NamedSql sql, String... indexes) throws Exception {
+    assertNoTableScan(sql.name() + ", generic", genericPlan(sql), indexes);
+  }
+
+  private static void assertNoTableScan(String what, String plan, String... indexes) {
+    assertThat(plan)
+        .as("plan of %s:%n%s", what, plan)
         .doesNotContain("Seq Scan on spindle_task ")
         .doesNotContain("Seq Scan on spindle_task_done ")
         .contains(indexes);
   }
 
+  /** A connection with the settings of the store's own sessions. */
+  private static Connection storeSession() throws SQLException {
+    Connection c = TestDatabase.connect();
+    try (Statement st = c.createStatement()) {
+      for (var setting : ConnectionSource.SESSION_SETTINGS.entrySet()) {
+        st.execute("SET " + setting.getKey() + " = " + setting.getValue());
+      }
+    }
+    return c;
+  }
+
   private static String genericPlan(NamedSql sql) throws Exception {
-    try (Connection c = TestDatabase.connect();
+    try (Connection c = storeSession();
         Statement st = c.createStatement()) {
       st.execute("SET plan_cache_mode = force_generic_plan");
       st.execute("PREPARE checked AS " + sql.numberedSql());

@@ -3,11 +3,13 @@
 -- Every change to a RUNNING task is fenced on its lease token.
 -- Parameters are named (:name); times travel as epoch milliseconds and are stored as timestamptz.
 --
--- "-- plan: every execution" marks statements that look rows up in the task tables: they are
--- planned anew on each execution, with the table's current size. A queue table's statistics are
+-- Statements that look rows up in the task tables are marked. A queue table's statistics are
 -- stale by nature, and a plan cached while the table was small (a fresh store) scans the whole
--- table once it is large. Each of them finds rows by "id = ANY (array)" or an index-ordered
--- LIMIT, which a fresh plan maps to an index scan whatever the statistics of the state column.
+-- table once it is large. Each of them finds rows by "id = ANY (array)" or an index-ordered LIMIT.
+-- "-- plan: every execution": planned anew on each execution, with the table's current size.
+-- "-- plan: once, on indexes": the hot path; planned once per connection on the store's own
+-- sessions, which leave the planner no cheaper way than those index walks (ConnectionSource), and
+-- on every execution on a caller's DataSource.
 
 -- Writes a batch. unnest(... WITH ORDINALITY) yields the rows in array order and nextval runs per
 -- row in that order, so ids increase in input order; the final SELECT maps them back by ordinal.
@@ -117,6 +119,7 @@ SELECT i.id, true AS created, (SELECT count(*) FROM woken) AS woken
 -- claim under way still counts. The token's InitPlan runs only if a row starts. Returns each
 -- row's lease token, null for rows inserted READY.
 -- name: enqueue_start
+-- plan: once, on indexes
 WITH input AS MATERIALIZED (
   SELECT nextval('{schema}.spindle_task_id_seq') AS id, u.*
     FROM unnest(:types::text[], :queues::text[], :payloads::text[], :priorities::int[],
@@ -184,7 +187,7 @@ SELECT key, task_id, fingerprint FROM {schema}.spindle_idempotency_key WHERE key
 -- nobody else may update it. RETURNING yields rows in storage order; the caller sorts them into
 -- claim order.
 -- name: claim
--- plan: every execution
+-- plan: once, on indexes
 WITH picked AS (
   SELECT ctid FROM {schema}.spindle_task
    WHERE queue = :queue AND state = 'READY' AND run_at <= to_timestamp(:now / 1000.0)
@@ -211,7 +214,7 @@ RETURNING t.id, t.type, t.queue, t.payload, t.priority, t.attempts, t.max_attemp
 -- a binary search, finds each row's place in its arrays without a join whose plan would depend on
 -- the table's (stale) statistics.
 -- name: complete
--- plan: every execution
+-- plan: once, on indexes
 WITH finished AS (
   DELETE FROM {schema}.spindle_task t
    WHERE t.id = ANY (:ids::bigint[]) AND t.state = 'RUNNING'
@@ -253,7 +256,7 @@ SELECT id FROM requeued
 -- Extends the leases the worker still holds; returns them with their cancel flag. The caller
 -- reports every other lease of the request lost. :ids is sorted (see complete).
 -- name: heartbeat
--- plan: every execution
+-- plan: once, on indexes
 UPDATE {schema}.spindle_task t
    SET lease_until = to_timestamp(:lease_until / 1000.0),
        progress = coalesce((:progress::text[])[width_bucket(t.id, :ids::bigint[])], t.progress)
