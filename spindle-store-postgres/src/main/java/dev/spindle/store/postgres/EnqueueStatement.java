@@ -241,7 +241,8 @@ final class EnqueueStatement {
     }
     Map<String, Integer> taken = new HashMap<>();
     boolean plain = deps.isEmpty() && !hasKeys(tasks);
-    // Dependencies make the statement look parents up in the hot table: plan it for its values.
+    // Dependencies make the statement look parents up in the hot table: plan it on every
+    // execution (for its values, on a caller's DataSource).
     NamedSql sql =
         queries.get(starts != null ? "enqueue_start" : plain ? "enqueue_plain" : "enqueue");
     try (NamedSql.Bound st = sql.prepare(c, !deps.isEmpty())) {

@@ -166,8 +166,9 @@ final class NamedSql {
    * Prepares the statement on {@code connection}. A statement is prepared on the server after a few
    * executions (the driver caches statements by SQL text), and its plan cached per connection. One
    * to be planned on every execution (see {@link #plannedEveryExecution}, or {@code
-   * planEveryExecution}) is sent unnamed each time instead, parsed and planned anew with its
-   * values: a few hundred microseconds, paid per batch.
+   * planEveryExecution}) is sent unnamed each time instead, parsed and planned anew (for its
+   * values, where the session does not plan generically): a few hundred microseconds, paid per
+   * batch.
    */
   Bound prepare(Connection connection, boolean planEveryExecution) throws SQLException {
     PreparedStatement ps = connection.prepareStatement(jdbcSql);

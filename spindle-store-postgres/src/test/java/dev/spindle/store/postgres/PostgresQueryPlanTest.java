@@ -26,10 +26,11 @@ import org.junit.jupiter.api.Test;
  * Every statement finds its rows through an index, whatever the statistics say. A queue table's
  * statistics are stale by nature: here both tables are analyzed while every task of the hot table
  * is READY, then a batch is claimed, so the statistics claim that no task runs. No statement may
- * then plan a scan of a whole task table, planned the way the store plans it on its own sessions:
- * statements marked to be planned on every execution with real values, the others generically. The
- * hot path's statements, planned once per connection, are checked on an analyzed empty store too,
- * whose statistics made their generic plans scan the table without the store's session settings.
+ * then plan a scan of a whole task table, planned either way the store has it planned: generically
+ * on a session with the store's own settings, and for real values, as a caller's DataSource plans
+ * the statements marked to be planned on every execution. The hot path's statements, planned once
+ * per connection, are checked on an analyzed empty store too, whose statistics made their generic
+ * plans scan the table without the store's session settings.
  */
 class PostgresQueryPlanTest {
   private static final ManualClock clock = ManualClock.startingAt2026();
