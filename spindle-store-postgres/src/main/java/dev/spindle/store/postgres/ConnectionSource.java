@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.postgresql.Driver;
 
@@ -89,16 +90,11 @@ final class ConnectionSource implements AutoCloseable {
   private static Properties driverProperties(PostgresStoreOptions options, String role) {
     Properties p = new Properties();
     p.setProperty("ApplicationName", role);
-    StringBuilder settings = new StringBuilder();
-    SESSION_SETTINGS.forEach(
-        (name, value) ->
-            settings
-                .append(settings.isEmpty() ? "" : " ")
-                .append("-c ")
-                .append(name)
-                .append('=')
-                .append(value));
-    p.setProperty("options", settings.toString());
+    p.setProperty(
+        "options",
+        SESSION_SETTINGS.entrySet().stream()
+            .map(setting -> "-c " + setting.getKey() + "=" + setting.getValue())
+            .collect(Collectors.joining(" ")));
     p.setProperty("tcpKeepAlive", "true");
     long seconds = Math.max(1, options.connectTimeout().toSeconds());
     p.setProperty("connectTimeout", Long.toString(seconds));
