@@ -58,6 +58,17 @@ public abstract class EnqueueContract extends StoreContract {
   }
 
   @Test
+  public void timesKeepTheirMillisecondsFarAhead() {
+    Instant runAt = Instant.parse("2199-12-31T23:59:59.987Z");
+    Instant deadline = Instant.parse("2200-01-01T00:00:00.001Z");
+
+    long id = enqueue(task().runAt(runAt).deadline(deadline));
+
+    assertThat(info(id).runAt()).isEqualTo(runAt);
+    assertThat(info(id).deadline()).contains(deadline);
+  }
+
+  @Test
   public void getReportsTheStoredStateReadyForATaskScheduledLater() {
     long id = enqueue(task().runAt(now().plusSeconds(60)));
 

@@ -1,7 +1,10 @@
 -- Hot-path writes: enqueue, claim, complete, heartbeat. Each is one statement, so each call is
 -- one round trip and, outside a caller's transaction, its own transaction.
 -- Every change to a RUNNING task is fenced on its lease token.
--- Parameters are named (:name); times travel as epoch milliseconds and are stored as timestamptz.
+-- Parameters are named (:name); times travel as epoch milliseconds and are stored as timestamptz,
+-- converted as 'epoch' + ms * 1 ms: exact to the microsecond up to the year 2255, and a sixth of
+-- the cost of to_timestamp(ms / 1000.0), whose numeric division made three conversions per
+-- enqueued row a visible share of the enqueue (0.23 against 0.04 us each, psql).
 --
 -- Statements that look rows up in the task tables are marked. A queue table's statistics are
 -- stale by nature, and a plan cached while the table was small (a fresh store) scans the whole
@@ -54,8 +57,10 @@ inserted AS (
          CASE WHEN EXISTS (SELECT 1 FROM dep d JOIN {schema}.spindle_task p ON p.id = d.parent
                             WHERE d.child = f.id)
               THEN 'WAITING' ELSE 'READY' END,
-         f.priority, f.payload, f.max_attempts, to_timestamp(f.created_at_ms / 1000.0),
-         to_timestamp(f.run_at_ms / 1000.0), to_timestamp(f.deadline_ms / 1000.0), f.timeout_ms,
+         f.priority, f.payload, f.max_attempts,
+         (timestamptz 'epoch' + f.created_at_ms * interval '1 ms'),
+         (timestamptz 'epoch' + f.run_at_ms * interval '1 ms'),
+         (timestamptz 'epoch' + f.deadline_ms * interval '1 ms'), f.timeout_ms,
          f.idempotency_key, f.fingerprint
     FROM fresh f
   RETURNING queue, state, run_at <= created_at AS due
@@ -94,8 +99,9 @@ inserted AS (
          (id, type, queue, state, priority, payload, max_attempts, created_at, run_at, deadline,
           timeout_ms, fingerprint)
   SELECT id, type, queue, 'READY', priority, payload, max_attempts,
-         to_timestamp(created_at_ms / 1000.0), to_timestamp(run_at_ms / 1000.0),
-         to_timestamp(deadline_ms / 1000.0), timeout_ms, fingerprint
+         (timestamptz 'epoch' + created_at_ms * interval '1 ms'),
+         (timestamptz 'epoch' + run_at_ms * interval '1 ms'),
+         (timestamptz 'epoch' + deadline_ms * interval '1 ms'), timeout_ms, fingerprint
     FROM input
   RETURNING queue, run_at <= created_at AS due
 ),
@@ -135,8 +141,9 @@ open_queue AS MATERIALIZED (
     FROM (SELECT DISTINCT queue, start_at_ms FROM input WHERE start_until_ms IS NOT NULL) q
    WHERE (SELECT t.id FROM {schema}.spindle_task t
            WHERE t.queue = q.queue AND t.state = 'READY'
-             AND t.run_at <= to_timestamp(q.start_at_ms / 1000.0)
-             AND (t.deadline IS NULL OR t.deadline >= to_timestamp(q.start_at_ms / 1000.0))
+             AND t.run_at <= (timestamptz 'epoch' + q.start_at_ms * interval '1 ms')
+             AND (t.deadline IS NULL
+                  OR t.deadline >= (timestamptz 'epoch' + q.start_at_ms * interval '1 ms'))
            ORDER BY t.priority DESC, t.run_at, t.id
            LIMIT 1) IS NULL
 ),
@@ -151,13 +158,14 @@ inserted AS (
          (id, type, queue, state, priority, payload, max_attempts, created_at, run_at, deadline,
           timeout_ms, fingerprint, attempts, lease_owner, lease_token, lease_until, started_at)
   SELECT id, type, queue, CASE WHEN starts THEN 'RUNNING' ELSE 'READY' END, priority, payload,
-         max_attempts, to_timestamp(created_at_ms / 1000.0), to_timestamp(run_at_ms / 1000.0),
-         to_timestamp(deadline_ms / 1000.0), timeout_ms, fingerprint,
+         max_attempts, (timestamptz 'epoch' + created_at_ms * interval '1 ms'),
+         (timestamptz 'epoch' + run_at_ms * interval '1 ms'),
+         (timestamptz 'epoch' + deadline_ms * interval '1 ms'), timeout_ms, fingerprint,
          CASE WHEN starts THEN 1 ELSE 0 END,
          CASE WHEN starts THEN start_owner END,
          CASE WHEN starts THEN (SELECT nextval('{schema}.spindle_lease_token_seq')) END,
-         CASE WHEN starts THEN to_timestamp(start_until_ms / 1000.0) END,
-         CASE WHEN starts THEN to_timestamp(start_at_ms / 1000.0) END
+         CASE WHEN starts THEN (timestamptz 'epoch' + start_until_ms * interval '1 ms') END,
+         CASE WHEN starts THEN (timestamptz 'epoch' + start_at_ms * interval '1 ms') END
     FROM decided
   RETURNING id, queue, state, lease_token, run_at <= created_at AS due
 ),
@@ -190,8 +198,9 @@ SELECT key, task_id, fingerprint FROM {schema}.spindle_idempotency_key WHERE key
 -- plan: once, on indexes
 WITH picked AS (
   SELECT ctid FROM {schema}.spindle_task
-   WHERE queue = :queue AND state = 'READY' AND run_at <= to_timestamp(:now / 1000.0)
-     AND (deadline IS NULL OR deadline >= to_timestamp(:now / 1000.0))
+   WHERE queue = :queue AND state = 'READY'
+     AND run_at <= (timestamptz 'epoch' + :now * interval '1 ms')
+     AND (deadline IS NULL OR deadline >= (timestamptz 'epoch' + :now * interval '1 ms'))
    ORDER BY priority DESC, run_at, id
    LIMIT :max
    FOR UPDATE SKIP LOCKED
@@ -199,7 +208,8 @@ WITH picked AS (
 UPDATE {schema}.spindle_task t
    SET state = 'RUNNING', attempts = t.attempts + 1, lease_owner = :worker,
        lease_token = (SELECT nextval('{schema}.spindle_lease_token_seq')),
-       lease_until = to_timestamp(:lease_until / 1000.0), started_at = to_timestamp(:now / 1000.0),
+       lease_until = (timestamptz 'epoch' + :lease_until * interval '1 ms'),
+       started_at = (timestamptz 'epoch' + :now * interval '1 ms'),
        cancel_requested = false
  WHERE t.ctid = ANY (ARRAY(SELECT ctid FROM picked))
 RETURNING t.id, t.type, t.queue, t.payload, t.priority, t.attempts, t.max_attempts, t.lease_token,
@@ -229,7 +239,8 @@ archived AS (
   SELECT id, type, queue, (:kinds::text[])[i], priority, payload,
          coalesce((:results::text[])[i], result), coalesce((:errors::text[])[i], last_error),
          attempts, max_attempts, created_at, run_at, deadline, timeout_ms, started_at,
-         to_timestamp((:ats::bigint[])[i] / 1000.0), idempotency_key, fingerprint, progress, NULL,
+         (timestamptz 'epoch' + (:ats::bigint[])[i] * interval '1 ms'), idempotency_key,
+         fingerprint, progress, NULL,
          lease_token, NULL, cancel_requested
     FROM finished
   RETURNING id
@@ -237,8 +248,9 @@ archived AS (
 requeued AS (
   UPDATE {schema}.spindle_task t
      SET state = 'READY',
-         run_at = to_timestamp(
-             (:requeue_ats::bigint[])[width_bucket(t.id, :requeue_ids::bigint[])] / 1000.0),
+         run_at = timestamptz 'epoch'
+                  + (:requeue_ats::bigint[])[width_bucket(t.id, :requeue_ids::bigint[])]
+                    * interval '1 ms',
          last_error = coalesce(
              (:requeue_errors::text[])[width_bucket(t.id, :requeue_ids::bigint[])], t.last_error),
          attempts = t.attempts
@@ -258,7 +270,7 @@ SELECT id FROM requeued
 -- name: heartbeat
 -- plan: once, on indexes
 UPDATE {schema}.spindle_task t
-   SET lease_until = to_timestamp(:lease_until / 1000.0),
+   SET lease_until = (timestamptz 'epoch' + :lease_until * interval '1 ms'),
        progress = coalesce((:progress::text[])[width_bucket(t.id, :ids::bigint[])], t.progress)
  WHERE t.id = ANY (:ids::bigint[]) AND t.state = 'RUNNING' AND t.lease_owner = :worker
    AND t.lease_token = (:tokens::bigint[])[width_bucket(t.id, :ids::bigint[])]
