@@ -7,8 +7,6 @@ import dev.spindle.core.store.StoreException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -38,19 +36,11 @@ final class ConnectionSource implements AutoCloseable {
    * statement, for hundreds of milliseconds each.
    */
   static final Map<String, String> SESSION_SETTINGS =
-      orderedMap(
+      Map.of(
           "plan_cache_mode", "force_generic_plan",
           "enable_seqscan", "off",
           "enable_sort", "off",
           "jit", "off");
-
-  private static Map<String, String> orderedMap(String... pairs) {
-    Map<String, String> map = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      map.put(pairs[i], pairs[i + 1]);
-    }
-    return Collections.unmodifiableMap(map);
-  }
 
   private final DataSource pool;
   private final HikariDataSource ownedPool;

@@ -12,7 +12,7 @@
 -- plan: every execution
 WITH expired AS (
   SELECT id FROM {schema}.spindle_task
-   WHERE state = 'RUNNING' AND lease_until < to_timestamp(:now / 1000.0)
+   WHERE state = 'RUNNING' AND lease_until < (timestamptz 'epoch' + :now * interval '1 ms')
    ORDER BY lease_until
    LIMIT :limit
    FOR UPDATE SKIP LOCKED
@@ -33,7 +33,8 @@ archived AS (
                 || ' (the worker stopped or could not renew its lease in time)',
                 lease_owner, attempts, max_attempts),
          attempts, max_attempts, created_at, run_at, deadline, timeout_ms, started_at,
-         to_timestamp(:now / 1000.0), idempotency_key, fingerprint, progress, NULL, lease_token,
+         (timestamptz 'epoch' + :now * interval '1 ms'), idempotency_key, fingerprint, progress, NULL,
+         lease_token,
          NULL, cancel_requested
     FROM dead
 ),
@@ -58,7 +59,7 @@ SELECT id, queue, true AS dead FROM dead
 WITH overdue AS (
   SELECT id FROM {schema}.spindle_task
    WHERE state IN ('READY', 'WAITING') AND deadline IS NOT NULL
-     AND deadline < to_timestamp(:now / 1000.0)
+     AND deadline < (timestamptz 'epoch' + :now * interval '1 ms')
    LIMIT :limit
    FOR UPDATE SKIP LOCKED
 ),
@@ -72,7 +73,8 @@ INSERT INTO {schema}.spindle_task_done
         created_at, run_at, deadline, timeout_ms, started_at, finished_at, idempotency_key,
         fingerprint, progress, lease_owner, lease_token, lease_until, cancel_requested)
 SELECT id, type, queue, 'EXPIRED', priority, payload, result, last_error, attempts, max_attempts,
-       created_at, run_at, deadline, timeout_ms, started_at, to_timestamp(:now / 1000.0),
+       created_at, run_at, deadline, timeout_ms, started_at,
+       (timestamptz 'epoch' + :now * interval '1 ms'),
        idempotency_key, fingerprint, progress, NULL, lease_token, NULL, cancel_requested
   FROM expired
 
@@ -100,7 +102,8 @@ RETURNING t.queue, t.run_at <= t.created_at AS due
 WITH purged AS (
   DELETE FROM {schema}.spindle_task_done
    WHERE id = ANY (ARRAY(SELECT id FROM {schema}.spindle_task_done
-                          WHERE state <> 'DEAD' AND finished_at < to_timestamp(:cutoff / 1000.0)
+                          WHERE state <> 'DEAD'
+                            AND finished_at < (timestamptz 'epoch' + :cutoff * interval '1 ms')
                           ORDER BY finished_at
                           LIMIT :limit
                           FOR UPDATE SKIP LOCKED))

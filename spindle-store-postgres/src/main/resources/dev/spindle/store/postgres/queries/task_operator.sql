@@ -18,7 +18,8 @@ archived AS (
           fingerprint, progress, lease_owner, lease_token, lease_until, cancel_requested)
   SELECT id, type, queue, 'CANCELLED', priority, payload, result, last_error, attempts,
          max_attempts, created_at, run_at, deadline, timeout_ms, started_at,
-         to_timestamp(:now / 1000.0), idempotency_key, fingerprint, progress, NULL, lease_token,
+         (timestamptz 'epoch' + :now * interval '1 ms'), idempotency_key, fingerprint, progress, NULL,
+         lease_token,
          NULL, cancel_requested
     FROM cancelled
 ),
@@ -46,7 +47,8 @@ INSERT INTO {schema}.spindle_task
         created_at, run_at, deadline, timeout_ms, started_at, finished_at, idempotency_key,
         fingerprint, progress, lease_owner, lease_token, lease_until, cancel_requested)
 SELECT id, type, queue, 'READY', priority, payload, NULL, last_error, 0, max_attempts,
-       created_at, to_timestamp(:now / 1000.0), NULL, timeout_ms, started_at, NULL,
+       created_at, (timestamptz 'epoch' + :now * interval '1 ms'), NULL, timeout_ms, started_at,
+       NULL,
        idempotency_key, fingerprint, NULL, NULL, lease_token, NULL, false
   FROM moved
 RETURNING id, queue

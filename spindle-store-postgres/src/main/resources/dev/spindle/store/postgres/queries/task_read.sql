@@ -33,7 +33,8 @@ SELECT t.*,
             AND (:state::text IS NULL OR state = :state::text)
             AND (:type::text IS NULL OR type = :type::text)
             AND (:split_at::bigint IS NULL
-                 OR (run_at > to_timestamp(:split_at::bigint / 1000.0)) = :scheduled::boolean)
+                 OR (run_at > (timestamptz 'epoch' + :split_at::bigint * interval '1 ms'))
+                    = :scheduled::boolean)
           ORDER BY id DESC
           LIMIT :limit)
         UNION ALL
@@ -53,7 +54,7 @@ SELECT t.*,
 -- name: stats
 SELECT queue, shown, count(*) AS n
   FROM (SELECT queue,
-               CASE WHEN state = 'READY' AND run_at > to_timestamp(:now / 1000.0)
+               CASE WHEN state = 'READY' AND run_at > (timestamptz 'epoch' + :now * interval '1 ms')
                     THEN 'SCHEDULED' ELSE state END AS shown
           FROM {schema}.spindle_task) hot
  GROUP BY queue, shown
